@@ -1,0 +1,10 @@
+//! `mine lexicon` (not built yet).
+
+use super::Exit;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<Exit> {
+    anyhow::bail!("`mine lexicon` is not built yet")
+}

@@ -1,0 +1,10 @@
+//! `mine search` (not built yet).
+
+use super::Exit;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<Exit> {
+    anyhow::bail!("`mine search` is not built yet")
+}

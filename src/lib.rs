@@ -1,0 +1,16 @@
+//! `mine`: corpus annotation and text mining for Chinese-language political and
+//! international-relations texts. The binary is a thin shell over these stages: `corpus` (files,
+//! metadata, decoding, structure), `segment`, `lexicon`, `period`, `annotate` (one document through
+//! all of them), `index` (tantivy), `export` (CSVs, manifest, codebook), `stats` and `report`.
+
+pub mod cache;
+pub mod corpus;
+pub mod error;
+pub mod export;
+pub mod index;
+pub mod lexicon;
+pub mod model;
+pub mod period;
+pub mod report;
+pub mod segment;
+pub mod stats;

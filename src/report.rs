@@ -1,0 +1,1 @@
+//! The framing report (not built yet).

@@ -1,0 +1,1 @@
+//! Statistics (not built yet).
