@@ -42,7 +42,10 @@ pub const TOLERANCE_CHARS: usize = 1000;
 const MAGIC: &[(&[u8], &str)] = &[
     (b"%PDF-", "PDF"),
     (b"PK\x03\x04", "ZIP archive, e.g. .docx"),
-    (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "OLE document, e.g. .doc"),
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        "OLE document, e.g. .doc",
+    ),
     (b"\x89PNG", "PNG image"),
     (b"\xFF\xD8\xFF", "JPEG image"),
     (b"GIF8", "GIF image"),
@@ -300,8 +303,9 @@ mod tests {
 
     #[test]
     fn full_width_indentation_is_dropped_and_inner_spaces_become_ascii() {
-        let d = decode("\u{3000}\u{3000}美日同盟\u{3000}美韩同盟\n\u{00A0}韩国\u{00A0}日本".as_bytes())
-            .unwrap();
+        let d =
+            decode("\u{3000}\u{3000}美日同盟\u{3000}美韩同盟\n\u{00A0}韩国\u{00A0}日本".as_bytes())
+                .unwrap();
         assert_eq!(d.text, "美日同盟 美韩同盟\n韩国 日本");
     }
 
@@ -319,7 +323,9 @@ mod tests {
 
     #[test]
     fn one_malformed_byte_in_a_long_utf8_file_is_tolerated() {
-        let mut bytes = "美日韩三边安全合作呈现出加速机制化的趋势。".repeat(60).into_bytes();
+        let mut bytes = "美日韩三边安全合作呈现出加速机制化的趋势。"
+            .repeat(60)
+            .into_bytes();
         bytes.insert(30, 0xFF);
         let d = decode(&bytes).unwrap();
         assert_eq!(d.encoding, "UTF-8 (lossy)");
@@ -332,7 +338,9 @@ mod tests {
         bytes.push(0xFF);
         let result = decode(&bytes);
         assert!(
-            result.as_ref().map_or(true, |d| d.encoding != "UTF-8 (lossy)"),
+            result
+                .as_ref()
+                .map_or(true, |d| d.encoding != "UTF-8 (lossy)"),
             "{result:?}"
         );
     }

@@ -257,7 +257,10 @@ mod tests {
         let missing = dir.path().join("no_corpus");
         let e = discover(&missing).unwrap_err();
         assert_eq!(e.path, missing);
-        assert!(e.to_string().ends_with("no_corpus: no such file or folder"), "{e}");
+        assert!(
+            e.to_string().ends_with("no_corpus: no such file or folder"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -284,7 +287,11 @@ mod tests {
         touch(dir.path(), "a/paper.txt");
         symlink(dir.path(), dir.path().join("a/back_to_root")).unwrap();
         symlink(dir.path().join("a"), dir.path().join("also_a")).unwrap();
-        symlink(dir.path().join("a/paper.txt"), dir.path().join("linked.txt")).unwrap();
+        symlink(
+            dir.path().join("a/paper.txt"),
+            dir.path().join("linked.txt"),
+        )
+        .unwrap();
         symlink(dir.path().join("gone.txt"), dir.path().join("broken.txt")).unwrap();
         let d = discover(dir.path()).unwrap();
         // `also_a` or `a` is entered first depending on the folder order; either way once.
@@ -299,9 +306,15 @@ mod tests {
             .iter()
             .map(|s| (s.file.as_str(), s.reason.as_str()))
             .collect();
-        assert!(reasons.contains(&("broken.txt", "broken symbolic link")), "{reasons:?}");
+        assert!(
+            reasons.contains(&("broken.txt", "broken symbolic link")),
+            "{reasons:?}"
+        );
         assert_eq!(
-            reasons.iter().filter(|(_, r)| r.contains("already visited")).count(),
+            reasons
+                .iter()
+                .filter(|(_, r)| r.contains("already visited"))
+                .count(),
             2,
             "{reasons:?}"
         );

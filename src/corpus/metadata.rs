@@ -91,7 +91,11 @@ pub fn parse(path: &Path, text: &str) -> Result<MetadataTable, ConfigError> {
             return Err(ConfigError::new(
                 path,
                 1,
-                format!("column `{h}` appears twice (columns {} and {})", first + 1, i + 1),
+                format!(
+                    "column `{h}` appears twice (columns {} and {})",
+                    first + 1,
+                    i + 1
+                ),
             ));
         }
     }
@@ -120,7 +124,10 @@ pub fn parse(path: &Path, text: &str) -> Result<MetadataTable, ConfigError> {
         }
         let file = normalise_file(record.get(file_col).unwrap_or(""));
         if file.is_empty() {
-            return Err(at("file", "empty; every row needs the file it describes".into()));
+            return Err(at(
+                "file",
+                "empty; every row needs the file it describes".into(),
+            ));
         }
         if let Some(first) = file_lines.insert(file.clone(), line) {
             return Err(at(
@@ -224,8 +231,7 @@ pub fn default_id(rel: &str) -> String {
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     let mut id = String::new();
     for c in stem.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || (!c.is_ascii() && c.is_alphanumeric())
-        {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || (!c.is_ascii() && c.is_alphanumeric()) {
             id.push(c);
         } else if !id.is_empty() && !id.ends_with('_') {
             id.push('_');
@@ -282,9 +288,7 @@ fn normalise_file(file: &str) -> String {
 
 /// A csv error with the line it happened on; `fallback_line` when the error has no position.
 fn csv_error(path: &Path, err: &csv::Error, fallback_line: usize) -> ConfigError {
-    let line = err
-        .position()
-        .map_or(fallback_line, |p| p.line() as usize);
+    let line = err.position().map_or(fallback_line, |p| p.line() as usize);
     let message = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -318,7 +322,10 @@ mod tests {
         for file in table.files() {
             assert!(root.join(file).is_file(), "{file} is in metadata.csv");
             let meta = table.meta_for(file).unwrap();
-            assert!(!meta.title.is_empty() && !meta.authors.is_empty(), "{meta:?}");
+            assert!(
+                !meta.title.is_empty() && !meta.authors.is_empty(),
+                "{meta:?}"
+            );
             assert!(meta.date.is_some(), "{meta:?}");
             assert_eq!(meta.period_fallback, Some(Fallback::None));
             assert!(file.starts_with(&meta.id), "{file} has id {}", meta.id);
@@ -353,7 +360,10 @@ mod tests {
             ]
         );
         let b = t.meta_for("b.md").unwrap();
-        assert_eq!((b.id.as_str(), b.date, b.period_fallback), ("b", None, None));
+        assert_eq!(
+            (b.id.as_str(), b.date, b.period_fallback),
+            ("b", None, None)
+        );
         assert_eq!(b.journal, None);
         assert!(t.meta_for("c.txt").is_none());
     }
@@ -372,7 +382,10 @@ mod tests {
             error("file,date\na.txt,2023\nb.txt,2023/08\n"),
             "corpus/metadata.csv:3: column `date`: `2023/08` is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
         );
-        assert!(error("file,date\na.txt,2023-02-30\n").starts_with("corpus/metadata.csv:2: column `date`"));
+        assert!(
+            error("file,date\na.txt,2023-02-30\n")
+                .starts_with("corpus/metadata.csv:2: column `date`")
+        );
     }
 
     #[test]
@@ -405,8 +418,12 @@ mod tests {
 
     #[test]
     fn quoted_fields_may_hold_commas_and_line_breaks() {
-        let t = parse_str("file,title\n\"a.txt\",\"动机、表现, 与前景\n(续)\"\nb.txt,乙\n").unwrap();
-        assert_eq!(t.meta_for("a.txt").unwrap().title, "动机、表现, 与前景\n(续)");
+        let t =
+            parse_str("file,title\n\"a.txt\",\"动机、表现, 与前景\n(续)\"\nb.txt,乙\n").unwrap();
+        assert_eq!(
+            t.meta_for("a.txt").unwrap().title,
+            "动机、表现, 与前景\n(续)"
+        );
         assert_eq!(
             error("file,title\n\"a.txt\",\"x\ny\"\nb.txt,乙,丙\n"),
             "corpus/metadata.csv:4: this row has 3 fields, the header has 2"
@@ -426,16 +443,25 @@ mod tests {
 
     #[test]
     fn default_ids_come_from_the_file_stem() {
-        assert_eq!(default_id("sub/Dong (2023) Alliance.TXT"), "dong_2023_alliance");
+        assert_eq!(
+            default_id("sub/Dong (2023) Alliance.TXT"),
+            "dong_2023_alliance"
+        );
         assert_eq!(default_id("美日韩-同盟《前景》.md"), "美日韩_同盟_前景");
         assert_eq!(default_id("__.txt"), "doc");
-        assert_eq!(default_id("li_tan_2025_time_frame.txt"), "li_tan_2025_time_frame");
+        assert_eq!(
+            default_id("li_tan_2025_time_frame.txt"),
+            "li_tan_2025_time_frame"
+        );
         for rel in ["a/B-c.txt", "《》.md", "x.y.z", "..txt", &"长".repeat(200)] {
             let id = default_id(rel);
             assert_eq!(validate_id(&id), Ok(()), "{rel} -> {id}");
         }
         let meta = default_meta("sub/Paper.md");
-        assert_eq!((meta.id.as_str(), meta.file.as_str()), ("paper", "sub/Paper.md"));
+        assert_eq!(
+            (meta.id.as_str(), meta.file.as_str()),
+            ("paper", "sub/Paper.md")
+        );
         assert!(meta.title.is_empty() && meta.date.is_none());
     }
 
@@ -460,7 +486,11 @@ mod tests {
     #[test]
     fn a_broken_file_on_disk_names_its_path() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("metadata.csv"), "file,date\na.txt,August 2023\n").unwrap();
+        std::fs::write(
+            dir.path().join("metadata.csv"),
+            "file,date\na.txt,August 2023\n",
+        )
+        .unwrap();
         let e = load(dir.path()).unwrap_err();
         assert_eq!(e.path, dir.path().join("metadata.csv"));
         assert_eq!(e.line, 2);
