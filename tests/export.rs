@@ -759,3 +759,32 @@ fn bootstrap_intervals_change_with_the_seed_and_not_without() {
     );
     assert!(low < rate && rate < high, "{low} {rate} {high}");
 }
+
+#[test]
+fn the_report_reads_the_export_back_and_draws_the_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    export(
+        dir.path(),
+        ExportOptions {
+            excel: true,
+            ..ExportOptions::default()
+        },
+    );
+    let summary = mine::report::write(dir.path(), &mine::report::ReportOptions::default()).unwrap();
+    assert_eq!(
+        summary
+            .framing
+            .iter()
+            .map(|r| r.period.as_str())
+            .collect::<Vec<_>>(),
+        ["obama", "biden"]
+    );
+    // Corpus rates: assurance 2 / 34 tokens = 588.2, threat 4 / 34 = 1176.5.
+    // biden: assurance 1428.6 (high), threat 2142.9 (high) → 提前兑现; obama: 0 and 0 → 延迟兑现.
+    assert_eq!(summary.framing[1].quadrant().unwrap().0, "提前兑现");
+    assert_eq!(summary.framing[0].quadrant().unwrap().0, "延迟兑现");
+    let md = fs::read_to_string(&summary.report).unwrap();
+    assert!(md.contains("rates.svg") && md.contains("表1"), "{md}");
+    let svg = fs::read_to_string(&summary.chart).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("threat_narrative") && svg.contains("biden"));
+}
