@@ -22,12 +22,12 @@ pub const RATES_SVG: &str = "rates.svg";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("cannot read {}: {source}; run `mine index` or `mine export` first", path.display())]
+    #[error("cannot read {}; run `mine index` or `mine export` first", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Csv { path: PathBuf, source: csv::Error },
     #[error(
         "{}: no category `{category}` (categories in the file: {available}); choose it with --{flag}",
@@ -39,7 +39,7 @@ pub enum ReportError {
         available: String,
         flag: &'static str,
     },
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -284,12 +284,15 @@ pub fn render_markdown(
         );
         let _ = writeln!(md, "|---|---|---:|---:|---:|---|---|");
         for r in rates.iter().filter(|r| r.category == category) {
+            let dates = if r.period_start.is_empty() && r.period_end.is_empty() {
+                String::new()
+            } else {
+                format!("{}..{}", r.period_start, r.period_end)
+            };
             let _ = writeln!(
                 md,
-                "| {} | {}..{} | {} | {} | {} | {} | {} |",
+                "| {} | {dates} | {} | {} | {} | {} | {} |",
                 r.period,
-                r.period_start,
-                r.period_end,
                 r.docs,
                 r.tokens,
                 r.hits_plain,
@@ -421,6 +424,8 @@ pub fn draw_rates_svg(rates: &[PeriodRate], path: &Path) -> Result<(), ReportErr
             }
         })
         .y_desc("rate per 10,000 tokens")
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 15))
         .draw()
         .map_err(|e| plot_err(&e))?;
 
@@ -464,6 +469,7 @@ pub fn draw_rates_svg(rates: &[PeriodRate], path: &Path) -> Result<(), ReportErr
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .position(SeriesLabelPosition::UpperLeft)
+        .label_font(("sans-serif", 15))
         .draw()
         .map_err(|e| plot_err(&e))?;
     root.present().map_err(|e| plot_err(&e))?;

@@ -68,12 +68,12 @@ impl Default for ExportOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Csv { path: PathBuf, source: csv::Error },
     #[error("no counted zones: name at least one zone (e.g. `--zones body`)")]
     NoZones,
