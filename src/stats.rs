@@ -130,7 +130,7 @@ pub fn fixed(x: f64, places: usize) -> String {
     }
 }
 
-/// A p-value in scientific notation with 6 significant digits (`1.234560e-5`): fixed decimals
+/// A p-value in scientific notation with 6 significant digits (`1.23457e-5`): fixed decimals
 /// would print every small p as 0.
 pub fn scientific(x: f64) -> String {
     format!("{:.5e}", x)
@@ -211,7 +211,8 @@ mod tests {
     #[test]
     fn bootstrap_of_one_document_is_its_point_rate() {
         // One document: every replicate is that document, so the interval collapses.
-        let ci = cluster_bootstrap_rates(&[400], &[vec![2]], 100, &mut ChaCha8Rng::seed_from_u64(1));
+        let ci =
+            cluster_bootstrap_rates(&[400], &[vec![2]], 100, &mut ChaCha8Rng::seed_from_u64(1));
         assert_eq!(ci, vec![(50.0, 50.0)]);
         let none = cluster_bootstrap_rates(&[], &[vec![]], 100, &mut ChaCha8Rng::seed_from_u64(1));
         assert_eq!(none, vec![(0.0, 0.0)]);
