@@ -1,10 +1,108 @@
-//! `mine export` (not built yet).
+//! `mine export`: reloads the annotations `mine index` cached in `<out>/cache/`, loads the
+//! lexicons and the period scheme, and writes the CSVs and the codebook again with other options
+//! (counted zones, Excel safety, bootstrap seed and replicates); updates `manifest.json` if there
+//! is one.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
 
 use super::Exit;
+use mine::cache;
+use mine::export::{self, DEFAULT_BOOTSTRAP_REPS, DEFAULT_SEED, ExportOptions, Exporter};
+use mine::lexicon::LexiconSet;
+use mine::model::Zone;
+use mine::period::PeriodScheme;
+
+const EXAMPLES: &str = "\
+Examples:
+  mine export                          the CSVs again from output/cache, body sentences counted
+  mine export --zones body,front       count the abstract and keywords too
+  mine export --excel                  BOM and formula guards for spreadsheets
+  mine export --seed 7 --reps 5000     another bootstrap draw, more replicates";
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Output folder of `mine index` (holds `cache/`); the files are written there.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Zones whose sentences the frequency files count, comma-separated (title, front, heading,
+    /// body, note, reference, back). passages.csv and hits.csv always hold every zone.
+    #[arg(long, value_delimiter = ',', default_value = "body")]
+    pub zones: Vec<Zone>,
+    /// Spreadsheet-safe output: a UTF-8 byte-order mark, and text cells that begin with = + - @
+    /// (or a tab or CR) prefixed with ' so they are not run as formulas. Numbers are unchanged.
+    #[arg(long)]
+    pub excel: bool,
+    /// Folder of the lexicons and of periods.toml.
+    #[arg(long, default_value = "lexicons")]
+    pub lexicons: PathBuf,
+    /// Seed of the bootstrap intervals (ChaCha8).
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Bootstrap replicates per period.
+    #[arg(long, default_value_t = DEFAULT_BOOTSTRAP_REPS)]
+    pub reps: usize,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<Exit> {
-    anyhow::bail!("`mine export` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let lexicons = LexiconSet::load(&args.lexicons).context("cannot load the lexicons")?;
+    let periods = args.lexicons.join("periods.toml");
+    let scheme = PeriodScheme::load(&periods).context("cannot load the period scheme")?;
+    let ids = cache::doc_ids(&args.out)?;
+    anyhow::ensure!(
+        !ids.is_empty(),
+        "no annotated documents in {}; run `mine index CORPUS --out {}` first",
+        cache::dir(&args.out).display(),
+        args.out.display()
+    );
+    // Every document carries the same metadata header, so the first one names the extra columns.
+    let first = cache::load(&args.out, &ids[0])?;
+    let extra: Vec<String> = first
+        .doc
+        .meta
+        .extra
+        .iter()
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut zones = args.zones.clone();
+    zones.sort();
+    zones.dedup();
+    let options = ExportOptions {
+        zones,
+        excel: args.excel,
+        bootstrap_reps: args.reps,
+        seed: args.seed,
+    };
+    let mut exporter = Exporter::new(&args.out, &lexicons, &scheme, &extra, options)?;
+    exporter.add(&first)?;
+    drop(first);
+    for id in &ids[1..] {
+        let doc = cache::load(&args.out, id)?;
+        exporter.add(&doc)?;
+    }
+    let summary = exporter.finish()?;
+    if let Some(mut manifest) = export::manifest::read(&args.out)? {
+        manifest.record_export(&summary);
+        export::manifest::write(&args.out, &manifest)?;
+    }
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    writeln!(
+        out,
+        "{} documents, {} sentences counted of {} ({} tokens counted)",
+        summary.documents, summary.counted_sentences, summary.sentences, summary.counted_tokens
+    )?;
+    for file in &summary.outputs {
+        writeln!(
+            out,
+            "  {} ({} rows)",
+            args.out.join(&file.file).display(),
+            file.rows
+        )?;
+    }
+    Ok(Exit::Success)
 }

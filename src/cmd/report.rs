@@ -1,10 +1,46 @@
-//! `mine report` (not built yet).
+//! `mine report`: reads `<out>/period_categories.csv` and writes `<out>/report.md` and
+//! `<out>/rates.svg`: per-period rates with their intervals and the framing table of the
+//! time-frame paper (Table 1).
+
+use std::io::Write;
+use std::path::PathBuf;
 
 use super::Exit;
+use mine::report::{self, ReportOptions};
+
+const EXAMPLES: &str = "\
+Examples:
+  mine report                                       output/report.md and output/rates.svg
+  mine report --out runs/2025                       another output folder
+  mine report --assurance-category my_assurance     measure assurance with another category";
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Output folder holding period_categories.csv (from `mine index` or `mine export`).
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Category that measures assurance in the framing table.
+    #[arg(long, default_value = "assurance_commitment")]
+    pub assurance_category: String,
+    /// Category that measures threat urgency in the framing table.
+    #[arg(long, default_value = "threat_narrative")]
+    pub threat_category: String,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<Exit> {
-    anyhow::bail!("`mine report` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let options = ReportOptions {
+        assurance_category: args.assurance_category,
+        threat_category: args.threat_category,
+    };
+    let summary = report::write(&args.out, &options)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for row in &summary.framing {
+        let quadrant = row.quadrant().map_or("no data", |(zh, _)| zh);
+        writeln!(out, "{:<14} {quadrant}", row.period)?;
+    }
+    writeln!(out, "wrote {}", summary.report.display())?;
+    writeln!(out, "wrote {}", summary.chart.display())?;
+    Ok(Exit::Success)
 }
