@@ -3,6 +3,7 @@
 //! metadata, decoding, structure), `segment`, `lexicon`, `period`, `annotate` (one document through
 //! all of them), `index` (tantivy), `export` (CSVs, manifest, codebook), `stats` and `report`.
 
+pub mod annotate;
 pub mod cache;
 pub mod corpus;
 pub mod error;

@@ -6,3 +6,21 @@ pub mod decode;
 pub mod discover;
 pub mod metadata;
 pub mod structure;
+
+use std::fs;
+
+use crate::model::{DocMeta, Document};
+
+/// Reads, decodes and parses one corpus file. The error is the one-line reason the file is
+/// skipped (the caller adds the file name).
+pub fn load_document(file: &discover::CorpusFile, meta: DocMeta) -> Result<Document, String> {
+    let bytes = fs::read(&file.path).map_err(|e| format!("cannot read: {e}"))?;
+    let decoded = decode::decode(&bytes).map_err(|e| e.to_string())?;
+    let mut doc = structure::parse(&decoded.text, meta);
+    doc.encoding = decoded.encoding.to_string();
+    doc.content_hash = blake3::hash(&bytes).to_hex().to_string();
+    if doc.sentences.is_empty() {
+        return Err("no text left after parsing (only markup or whitespace)".to_string());
+    }
+    Ok(doc)
+}
