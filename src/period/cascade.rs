@@ -16,6 +16,8 @@ pub(super) struct Found {
     pub text: String,
     pub byte_start: usize,
     pub meaning: Meaning,
+    /// An office holder's name (see `Marker::weak`).
+    pub weak: bool,
 }
 
 /// What a text's own evidence says, once ambiguous markers are resolved.
@@ -149,6 +151,7 @@ impl PeriodScheme {
                         text: m.as_str().to_string(),
                         byte_start: m.start(),
                         meaning: self.markers[*marker].meaning.clone(),
+                        weak: self.markers[*marker].weak,
                     });
                 }
             }
@@ -176,6 +179,7 @@ impl PeriodScheme {
                     text: text[date.bytes.clone()].to_string(),
                     byte_start: date.bytes.start,
                     meaning: Meaning::Definite { primary, mentioned },
+                    weak: false,
                 });
             }
         }
@@ -195,34 +199,53 @@ impl PeriodScheme {
         if found.is_empty() {
             return None;
         }
-        // (primary, mentioned, evidence) per found item.
-        let mut items: Vec<(usize, Vec<usize>, String)> = Vec::new();
+        // (primary, mentioned, evidence, weak) per found item.
+        let mut items: Vec<(usize, Vec<usize>, String, bool)> = Vec::new();
         for f in found {
             match &f.meaning {
                 Meaning::Definite { primary, mentioned } => {
-                    items.push((*primary, mentioned.clone(), f.text.clone()))
+                    items.push((*primary, mentioned.clone(), f.text.clone(), f.weak))
                 }
                 Meaning::Ambiguous(candidates) => {
                     let own = found.iter().find_map(|other| {
                         self.definite_pick(candidates, std::slice::from_ref(other))
                     });
+                    // Two ambiguous markers that share one candidate settle each other
+                    // (`特朗普` and `文在寅` are both trump1).
+                    let shared = || {
+                        found.iter().find_map(|other| match &other.meaning {
+                            Meaning::Ambiguous(theirs) if other.byte_start != f.byte_start => {
+                                let both: Vec<usize> = candidates
+                                    .iter()
+                                    .filter(|c| theirs.contains(c))
+                                    .copied()
+                                    .collect();
+                                (both.len() == 1).then(|| (both[0], other.text.clone()))
+                            }
+                            _ => None,
+                        })
+                    };
                     let (pick, by) = own
+                        .or_else(shared)
                         .or_else(|| context(candidates))
                         .unwrap_or_else(|| self.by_document_date(candidates, doc_date));
-                    items.push((pick, vec![pick], format!("{} (by {by})", f.text)));
+                    items.push((pick, vec![pick], format!("{} (by {by})", f.text), f.weak));
                 }
             }
         }
         let mut mentioned: Vec<usize> = items.iter().flat_map(|i| i.1.clone()).collect();
         mentioned.sort_unstable();
         mentioned.dedup();
+        // Names decide only when nothing stronger is there.
+        let strong = items.iter().any(|i| !i.3);
+        let deciding = items.iter().filter(|i| !strong || !i.3);
         let primary = match self.primary {
-            PrimaryRule::Latest => items.iter().map(|i| i.0).max(),
-            PrimaryRule::First => items.first().map(|i| i.0),
+            PrimaryRule::Latest => deciding.map(|i| i.0).max(),
+            PrimaryRule::First => deciding.map(|i| i.0).next(),
         }?;
         let evidence = items
             .iter()
-            .find(|i| i.0 == primary)
+            .find(|i| i.0 == primary && (!strong || !i.3))
             .map(|i| i.2.clone())
             .expect("the primary period comes from one of the items");
         Some(Resolved {

@@ -38,6 +38,8 @@ pub(super) enum Meaning {
 #[derive(Clone, Debug)]
 pub(super) struct Marker {
     pub(super) meaning: Meaning,
+    /// An office holder's name: evidence for the primary period only when nothing else is.
+    pub(super) weak: bool,
 }
 
 /// An open term in office counts as this many days after it began (or after the last period
@@ -176,10 +178,12 @@ impl PeriodScheme {
             terms.push((key, owner));
             Ok(())
         };
-        for entry in file.markers.iter().chain(&file.holders).chain(&file.events) {
+        let holders = file.holders.iter().map(|e| (e, true));
+        let others = file.markers.iter().chain(&file.events).map(|e| (e, false));
+        for (entry, weak) in others.chain(holders) {
             let meaning = marker_meaning(&loc, entry, &scheme)?;
             let owner = scheme.markers.len();
-            scheme.markers.push(Marker { meaning });
+            scheme.markers.push(Marker { meaning, weak });
             if entry.terms.get_ref().is_empty() {
                 return Err(loc.at(&entry.terms, "expected at least one term"));
             }

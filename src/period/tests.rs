@@ -284,6 +284,31 @@ fn a_term_spanning_two_periods_is_resolved_by_context() {
 }
 
 #[test]
+fn names_are_weaker_than_dates_and_administrations() {
+    let c = call_of(
+        &shipped(),
+        "坎贝尔和沙利文于2019年便在《外交事务》上发文指出",
+        Some("2025"),
+    );
+    assert_eq!((c.period.as_str(), c.evidence.as_str()), ("trump1", "2019年"));
+    assert_eq!(c.mentioned, ids(&["trump1", "biden"]));
+    // Alone, a name decides.
+    assert_eq!(periods("沙利文指出", Some("2025")).0, "biden");
+}
+
+#[test]
+fn two_ambiguous_markers_settle_each_other() {
+    // 特朗普 (trump1|trump2) and 文在寅 (trump1|biden) share trump1, whatever the document date.
+    let c = call_of(
+        &shipped(),
+        "尽管特朗普一再打压中国的“一带一路”倡议,文在寅政府仍然积极寻求与该倡议的对接。",
+        Some("2023"),
+    );
+    assert_eq!(c.period, "trump1");
+    assert_eq!(c.evidence, "特朗普 (by 文在寅政府)");
+}
+
+#[test]
 fn dated_events() {
     assert_eq!(periods("戴维营峰会标志着", Some("2025")).0, "biden");
     assert_eq!(periods("美日韩发表金边声明", Some("2025")).0, "biden");
@@ -809,5 +834,24 @@ fn seeds_every_sentence_gets_a_call_with_evidence() {
             "{file}: only {attributed} of {} attributed",
             calls.len()
         );
+    }
+}
+
+#[test]
+#[ignore]
+fn scratch_dump() {
+    for (file, date) in [("li_tan_2025_time_frame.txt", "2025"), ("zhao_wang_2025_trump_second_term.txt", "2025"), ("peng_2023_cost_sharing.txt", "2023")] {
+        let doc = parse_seed(file, date);
+        let s = shipped();
+        for sent in &doc.sentences {
+            // split each line into sentences by 。 to see per-sentence own evidence
+            for piece in sent.text.split_inclusive('。') {
+                let found = s.scan(piece, Some(dates::DaySpan::of(doc.meta.date.unwrap()).last));
+                if found.is_empty() { continue; }
+                let c = call_of(&s, piece, Some(date));
+                let short: String = piece.chars().take(50).collect();
+                println!("{file}\t{}\t{}\t{:?}\t{short}", c.period, c.evidence, c.mentioned);
+            }
+        }
     }
 }
