@@ -290,7 +290,10 @@ fn names_are_weaker_than_dates_and_administrations() {
         "坎贝尔和沙利文于2019年便在《外交事务》上发文指出",
         Some("2025"),
     );
-    assert_eq!((c.period.as_str(), c.evidence.as_str()), ("trump1", "2019年"));
+    assert_eq!(
+        (c.period.as_str(), c.evidence.as_str()),
+        ("trump1", "2019年")
+    );
     assert_eq!(c.mentioned, ids(&["trump1", "biden"]));
     // Alone, a name decides.
     assert_eq!(periods("沙利文指出", Some("2025")).0, "biden");
@@ -745,6 +748,32 @@ fn seed_trump2_section_first_term_sentence_is_trump1() {
 }
 
 #[test]
+fn seed_unmarked_sentence_under_the_trump2_heading_is_trump2() {
+    let doc = DocBuilder::new(Some("2025"))
+        .heading(None, "特朗普2.0时期美日韩安全合作的演变趋势")
+        .paragraph(&["当前,日本展现了一定的对冲意愿与行为实践,包括强化与印度的双边防务关系、扩大官方安全援助(OSA)机制,以及重启和推动清迈倡议多边化(CMIM)等区域金融稳定平台,表现出对美主导联盟架构的谨慎对冲姿态。"])
+        .build();
+    let c = &shipped().attribute(&doc, Fallback::None)[0];
+    assert_eq!(
+        (c.period.as_str(), c.source, c.evidence.as_str()),
+        ("trump2", PeriodSource::Heading, "特朗普2.0")
+    );
+}
+
+#[test]
+fn seed_biden_sentence() {
+    let c = call_of(
+        &shipped(),
+        "首先,拜登政府同步加强对日韩的防卫承诺,加强了日韩关于推进合作的机会认知。",
+        Some("2025"),
+    );
+    assert_eq!(
+        (c.period.as_str(), c.source, c.evidence.as_str()),
+        ("biden", PeriodSource::Sentence, "拜登政府")
+    );
+}
+
+#[test]
 fn seed_theory_sentence_is_unattributed() {
     let doc = DocBuilder::new(Some("2025"))
         .heading(None, "时间框架与美日韩三边安全关系的变迁")
@@ -798,9 +827,13 @@ fn seeds_time_frame_paper() {
         (c.period.as_str(), c.source),
         ("trump1", PeriodSource::Sentence)
     );
-    // Under `4 特朗普2.0时期…`: its paragraph names no period.
-    let c = call_containing(&doc, &calls, "对冲动机增强");
+    // Under `4 特朗普2.0时期…`, naming no period itself.
+    let c = call_containing(&doc, &calls, "日本展现了一定的对冲意愿与行为实践");
     assert_eq!(c.period, "trump2");
+    assert!(
+        matches!(c.source, PeriodSource::Paragraph | PeriodSource::Heading),
+        "{c:?}"
+    );
     let c = call_containing(&doc, &calls, "国家对于未来收益与风险的判断");
     assert_eq!(c, &PeriodCall::unattributed());
 }
@@ -834,24 +867,5 @@ fn seeds_every_sentence_gets_a_call_with_evidence() {
             "{file}: only {attributed} of {} attributed",
             calls.len()
         );
-    }
-}
-
-#[test]
-#[ignore]
-fn scratch_dump() {
-    for (file, date) in [("li_tan_2025_time_frame.txt", "2025"), ("zhao_wang_2025_trump_second_term.txt", "2025"), ("peng_2023_cost_sharing.txt", "2023")] {
-        let doc = parse_seed(file, date);
-        let s = shipped();
-        for sent in &doc.sentences {
-            // split each line into sentences by 。 to see per-sentence own evidence
-            for piece in sent.text.split_inclusive('。') {
-                let found = s.scan(piece, Some(dates::DaySpan::of(doc.meta.date.unwrap()).last));
-                if found.is_empty() { continue; }
-                let c = call_of(&s, piece, Some(date));
-                let short: String = piece.chars().take(50).collect();
-                println!("{file}\t{}\t{}\t{:?}\t{short}", c.period, c.evidence, c.mentioned);
-            }
-        }
     }
 }
