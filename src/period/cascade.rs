@@ -37,13 +37,15 @@ impl PeriodScheme {
         let doc_last = doc.meta.date.map(|d| DaySpan::of(d).last);
         let headings = self.resolve_headings(doc, doc_last);
 
-        // Sentence indices per paragraph, in reading order.
+        // Sentence indices per paragraph, in reading order; paragraphs in order of appearance.
         let mut paragraphs: Vec<(u32, Vec<usize>)> = Vec::new();
+        let mut slot: HashMap<u32, usize> = HashMap::new();
         for (i, s) in doc.sentences.iter().enumerate() {
-            match paragraphs.iter_mut().find(|(p, _)| *p == s.paragraph) {
-                Some((_, members)) => members.push(i),
-                None => paragraphs.push((s.paragraph, vec![i])),
-            }
+            let k = *slot.entry(s.paragraph).or_insert_with(|| {
+                paragraphs.push((s.paragraph, Vec::new()));
+                paragraphs.len() - 1
+            });
+            paragraphs[k].1.push(i);
         }
 
         let mut own: Vec<Option<Resolved>> = vec![None; doc.sentences.len()];
@@ -80,11 +82,7 @@ impl PeriodScheme {
                 calls.push(self.call(r, PeriodSource::Sentence, r.mentioned.clone()));
                 continue;
             }
-            let members = &paragraphs
-                .iter()
-                .find(|(p, _)| *p == sentence.paragraph)
-                .expect("every sentence's paragraph was collected above")
-                .1;
+            let members = &paragraphs[slot[&sentence.paragraph]].1;
             let k = members
                 .iter()
                 .position(|&j| j == i)

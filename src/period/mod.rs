@@ -14,14 +14,19 @@
 //! `第N期`/`第N卷`/`第N号` (a journal issue), and dates after the document's date (plans and
 //! targets such as `2027年`). `X年以来` / `X年至今` is the span from X to the document's date.
 //!
-//! # Ambiguous markers
+//! # Ambiguous markers and names
 //! A marker with several candidate periods (bare `特朗普`/`特朗普政府`; an office holder whose term
 //! falls into two periods, such as 安倍 or 文在寅) is resolved, in order, by: the unambiguous
-//! evidence of the same sentence; the nearest preceding sentence of the paragraph with evidence;
+//! evidence of the same sentence; another ambiguous marker of the sentence sharing exactly one
+//! candidate (`特朗普` + `文在寅` → trump1); the nearest preceding sentence of the paragraph with evidence;
 //! the later sentences of the paragraph; the nearest enclosing heading with evidence; the
 //! document's date (the latest candidate that had begun by then: `特朗普政府` in a paper dated
 //! 2023 is `trump1`, in one dated 2025 it is `trump2`); with no document date, the first
 //! candidate listed in the scheme. The evidence then reads `特朗普政府 (by 第一任期)`.
+//!
+//! Office holders' names (`[[holder]]`) are weak evidence: they name a person, not a time. When a
+//! text also has a date, an administration or an event marker, a name adds to `mentioned` but
+//! does not decide the primary period (`坎贝尔和沙利文于2019年便…` is trump1, not biden).
 //!
 //! # The cascade
 //! A sentence takes its period from, in order:
