@@ -52,7 +52,7 @@ mod scheme;
 
 use crate::model::PartialDate;
 
-pub use overrides::Overrides;
+pub use overrides::{OverrideRow, Overrides, SentenceRef};
 pub use scheme::PrimaryRule;
 
 /// The periods of a run, in chronological order as the file lists them.
