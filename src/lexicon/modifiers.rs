@@ -3,7 +3,7 @@
 //! the `Modifier` (kind and word as written) or none.
 //!
 //! The rule: look outward from the hit, token by token, never crossing a clause break (，；：、
-//! and sentence ends), at most `window_before` tokens before and `window_after` tokens after. A
+//! and sentence ends) nor a scope stop (使, 以, 导致 ...), at most `window_before` tokens before and `window_after` tokens after. A
 //! modifier word matches one token or a run of up to three neighbouring tokens whose text is
 //! exactly the word, because jieba fuses negation into tokens (不会, 并非, 未能) and sometimes
 //! splits it (并 + 没有). Words only match whole tokens: 不断 or 非常 never read as 不 or 非.
@@ -56,6 +56,9 @@ pub struct ModifierRule {
     pub clause_breaks: Vec<char>,
     pub window_before: usize,
     pub window_after: usize,
+    /// Tokens that end a modifier's reach like a clause break (使, 以, 导致 ...): what stands
+    /// beyond them modifies another predicate.
+    pub scope_stops: Vec<String>,
 }
 
 impl Default for ModifierRule {
@@ -66,6 +69,7 @@ impl Default for ModifierRule {
             clause_breaks: "，,；;：:、。！!？?\n".chars().collect(),
             window_before: 8,
             window_after: 4,
+            scope_stops: Vec::new(),
         }
     }
 }
@@ -86,6 +90,8 @@ struct RawScope {
     clause_breaks: String,
     window_before: usize,
     window_after: usize,
+    #[serde(default)]
+    scope_stops: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,11 +164,13 @@ impl ModifierRule {
             clause_breaks: raw.scope.clause_breaks.chars().collect(),
             window_before: raw.scope.window_before,
             window_after: raw.scope.window_after,
+            scope_stops: raw.scope.scope_stops,
         })
     }
 
     fn is_break(&self, token_text: &str) -> bool {
-        !token_text.is_empty() && token_text.chars().all(|c| self.clause_breaks.contains(&c))
+        (!token_text.is_empty() && token_text.chars().all(|c| self.clause_breaks.contains(&c)))
+            || self.scope_stops.iter().any(|s| s == token_text)
     }
 
     /// The modifier word, if any, spelled exactly by `text` and allowed on this side.
@@ -318,6 +326,15 @@ mod tests {
     #[test]
     fn a_clause_break_ends_the_scope() {
         assert_eq!(modifier("并没有/退出/，/强化/安全承诺", "安全承诺"), None);
+    }
+
+    #[test]
+    fn a_scope_stop_ends_the_reach_of_a_modifier() {
+        let mut r = rule();
+        r.scope_stops = vec!["以".to_string()];
+        let (text, toks) = tokens("加强/了/威胁/紧迫性/以/受损/利益");
+        assert_eq!(r.modifier_of(&text, &toks, 2, 2), None);
+        assert!(rule().modifier_of(&text, &toks, 2, 2).is_some());
     }
 
     #[test]
