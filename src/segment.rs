@@ -92,10 +92,8 @@ impl Segmenter {
         userdict: Option<&Path>,
         options: SegmenterOptions,
     ) -> Result<Segmenter, ConfigError> {
-        let mut words: Vec<(String, Option<usize>)> = lexicons
-            .words()
-            .map(|w| (w.to_string(), None))
-            .collect();
+        let mut words: Vec<(String, Option<usize>)> =
+            lexicons.words().map(|w| (w.to_string(), None)).collect();
         if let Some(path) = userdict {
             words.extend(read_userdict(path)?);
         }
@@ -209,7 +207,10 @@ mod tests {
         let got = words(&seg, text);
         assert_eq!(got, vec!["美国", "承诺", "，", "坚定"]);
         assert_eq!((toks[2].char_start, toks[2].char_end), (5, 6));
-        assert_eq!(&text[toks[2].byte_start as usize..toks[2].byte_end as usize], "，");
+        assert_eq!(
+            &text[toks[2].byte_start as usize..toks[2].byte_end as usize],
+            "，"
+        );
     }
 
     #[test]
@@ -231,7 +232,11 @@ mod tests {
         let path = dir.path().join("userdict.txt");
         std::fs::write(&path, "尹锡悦 100\n戴维营峰会 many\n").unwrap();
         let err = read_userdict(&path).unwrap_err();
-        assert!(err.to_string().ends_with("userdict.txt:2: `many` is not a frequency (expected `word [frequency] [tag]`)"), "{err}");
+        assert!(
+            err.to_string().ends_with(
+                "userdict.txt:2: `many` is not a frequency (expected `word [frequency] [tag]`)"
+            ),
+            "{err}"
+        );
     }
-
 }

@@ -38,7 +38,9 @@ fn hits(set: &LexiconSet, seg: &Segmenter, text: &str) -> Vec<(String, String, S
                 h.modifier
                     .as_ref()
                     .map_or("plain".to_string(), |m| m.kind.as_str().to_string()),
-                h.modifier.as_ref().map_or(String::new(), |m| m.word.clone()),
+                h.modifier
+                    .as_ref()
+                    .map_or(String::new(), |m| m.word.clone()),
             )
         })
         .collect()
@@ -71,15 +73,53 @@ fn seed_sentences_segment_as_snapshotted() {
     let cases: [(&str, &[&str]); 4] = [
         (
             "拜登表示美国对韩国和日本的防卫承诺坚如磐石",
-            &["拜登", "表示", "美国", "对", "韩国", "和", "日本", "的", "防卫承诺", "坚如磐石"],
+            &[
+                "拜登",
+                "表示",
+                "美国",
+                "对",
+                "韩国",
+                "和",
+                "日本",
+                "的",
+                "防卫承诺",
+                "坚如磐石",
+            ],
         ),
         (
             "拜登、岸田文雄、尹锡悦上台执政后，美日韩关系明显加强",
-            &["拜登", "、", "岸田文雄", "、", "尹锡悦", "上台", "执政", "后", "，", "美日韩", "关系", "明显", "加强"],
+            &[
+                "拜登",
+                "、",
+                "岸田文雄",
+                "、",
+                "尹锡悦",
+                "上台",
+                "执政",
+                "后",
+                "，",
+                "美日韩",
+                "关系",
+                "明显",
+                "加强",
+            ],
         ),
         (
             "戴维营峰会上三方领导人承诺，当发生威胁时相互磋商",
-            &["戴维营峰会", "上", "三方", "领导人", "承诺", "，", "当", "发生", "威胁", "时", "相互", "磋商"],
+            &[
+                "戴维营峰会",
+                "上",
+                "三方",
+                "领导人",
+                "承诺",
+                "，",
+                "当",
+                "发生",
+                "威胁",
+                "时",
+                "相互",
+                "磋商",
+            ],
         ),
         (
             "美国强化延伸威慑，部署战略资产",
@@ -98,8 +138,18 @@ fn a_rock_solid_defence_commitment_is_two_plain_assurance_hits() {
     assert_eq!(
         got,
         vec![
-            ("assurance_commitment".into(), "防卫承诺".into(), "plain".into(), String::new()),
-            ("assurance_commitment".into(), "坚如磐石".into(), "plain".into(), String::new()),
+            (
+                "assurance_commitment".into(),
+                "防卫承诺".into(),
+                "plain".into(),
+                String::new()
+            ),
+            (
+                "assurance_commitment".into(),
+                "坚如磐石".into(),
+                "plain".into(),
+                String::new()
+            ),
         ]
     );
 }
@@ -107,14 +157,21 @@ fn a_rock_solid_defence_commitment_is_two_plain_assurance_hits() {
 #[test]
 fn an_assurance_not_raised_is_negated() {
     let (set, seg) = shipped();
-    let got = hits(&set, &seg, "特朗普政府在提高要价的同时并没有同步提升安全保证");
+    let got = hits(
+        &set,
+        &seg,
+        "特朗普政府在提高要价的同时并没有同步提升安全保证",
+    );
     let assurance: Vec<_> = got
         .iter()
         .filter(|h| h.0 == "assurance_commitment")
         .collect();
     assert_eq!(assurance.len(), 1, "{got:?}");
     assert_eq!(assurance[0].1, "安全保证");
-    assert_eq!((assurance[0].2.as_str(), assurance[0].3.as_str()), ("negated", "并没有"));
+    assert_eq!(
+        (assurance[0].2.as_str(), assurance[0].3.as_str()),
+        ("negated", "并没有")
+    );
 }
 
 #[test]
@@ -138,7 +195,12 @@ fn a_nuclear_threat_is_one_threat_hit() {
     // 核威胁 and 威胁 are both entries: the longest match counts once.
     assert_eq!(
         hits(&set, &seg, "朝鲜的核威胁"),
-        vec![("threat_narrative".into(), "核威胁".into(), "plain".into(), String::new())]
+        vec![(
+            "threat_narrative".into(),
+            "核威胁".into(),
+            "plain".into(),
+            String::new()
+        )]
     );
 }
 
@@ -148,7 +210,12 @@ fn a_spending_pledge_is_burden_sharing_not_assurance() {
     let got = hits(&set, &seg, "日本承诺将其国防开支翻倍");
     assert_eq!(
         got,
-        vec![("transactional_burden".into(), "国防开支".into(), "plain".into(), String::new())]
+        vec![(
+            "transactional_burden".into(),
+            "国防开支".into(),
+            "plain".into(),
+            String::new()
+        )]
     );
 }
 
@@ -173,7 +240,10 @@ fn a_variant_counts_for_its_entry() {
     let tokens = seg.tokens(text);
     let h = set.tag(text, &tokens);
     assert_eq!(h.len(), 1);
-    assert_eq!(set.categories[h[0].category].entries[h[0].entry].term, "延伸威慑");
+    assert_eq!(
+        set.categories[h[0].category].entries[h[0].entry].term,
+        "延伸威慑"
+    );
 }
 
 #[test]
@@ -193,7 +263,11 @@ fn the_shipped_lexicons_hit_every_category_on_the_seeds() {
     let names: Vec<_> = set.categories.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
-        vec!["assurance_commitment", "threat_narrative", "transactional_burden"]
+        vec![
+            "assurance_commitment",
+            "threat_narrative",
+            "transactional_burden"
+        ]
     );
     for (c, n) in names.iter().zip(&counts) {
         assert!(n[0] >= 50, "{c}: only {} plain hits on the seeds", n[0]);
@@ -222,7 +296,10 @@ fn lexicon_check_is_clean_on_the_shipped_lexicons() {
     let (code, out, err) = mine(&["lexicon", "check"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("0 problem(s)"), "{out}");
-    assert!(out.contains("segmentation tested on 5 corpus file(s)"), "{out}");
+    assert!(
+        out.contains("segmentation tested on 5 corpus file(s)"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -239,9 +316,18 @@ fn lexicon_check_names_file_and_line_of_every_problem() {
     let dir = Path::new("tests/data/lexicons/broken");
     let expect = [
         format!("{}:5:8: ", dir.join("a_bad_toml.toml").display()),
-        format!("{}:10: entry `威胁` has no `rationale`", dir.join("b_entries.toml").display()),
-        format!("{}:16:15: unknown subcategory `treat`", dir.join("b_entries.toml").display()),
-        format!("{}:27:11: invalid pattern `威胁(`", dir.join("b_entries.toml").display()),
+        format!(
+            "{}:10: entry `威胁` has no `rationale`",
+            dir.join("b_entries.toml").display()
+        ),
+        format!(
+            "{}:16:15: unknown subcategory `treat`",
+            dir.join("b_entries.toml").display()
+        ),
+        format!(
+            "{}:27:11: invalid pattern `威胁(`",
+            dir.join("b_entries.toml").display()
+        ),
         format!(
             "{}:30: duplicate: `核威胁` is already entry `核威胁` at line 19",
             dir.join("b_entries.toml").display()
@@ -324,7 +410,11 @@ fn import_converts_yaml_and_dic_into_loadable_category_files() {
     let seg = Segmenter::new(&set, None).unwrap();
     for c in &set.categories {
         assert_eq!(c.subcategories, vec!["threat", "urgency"], "{}", c.name);
-        assert!(c.entries.iter().all(|e| e.rationale.starts_with("imported from threat.")));
+        assert!(
+            c.entries
+                .iter()
+                .all(|e| e.rationale.starts_with("imported from threat."))
+        );
         // The glob 挑衅* matches the whole token 挑衅性 (a jieba word), never part of one.
         let text = "这是挑衅性的紧迫威胁";
         let tokens = seg.tokens(text);
@@ -354,10 +444,34 @@ fn measure_segmenter_settings() {
     let sentences = seed_sentences();
     let base = Segmenter::new(&LexiconSet::default(), None).unwrap();
     for (label, options) in [
-        ("hmm off, suggested", SegmenterOptions { hmm: false, frequency: UserFrequency::Suggested }),
-        ("hmm on, suggested", SegmenterOptions { hmm: true, frequency: UserFrequency::Suggested }),
-        ("hmm off, fixed 20000", SegmenterOptions { hmm: false, frequency: UserFrequency::Fixed(20000) }),
-        ("hmm on, fixed 20000", SegmenterOptions { hmm: true, frequency: UserFrequency::Fixed(20000) }),
+        (
+            "hmm off, suggested",
+            SegmenterOptions {
+                hmm: false,
+                frequency: UserFrequency::Suggested,
+            },
+        ),
+        (
+            "hmm on, suggested",
+            SegmenterOptions {
+                hmm: true,
+                frequency: UserFrequency::Suggested,
+            },
+        ),
+        (
+            "hmm off, fixed 20000",
+            SegmenterOptions {
+                hmm: false,
+                frequency: UserFrequency::Fixed(20000),
+            },
+        ),
+        (
+            "hmm on, fixed 20000",
+            SegmenterOptions {
+                hmm: true,
+                frequency: UserFrequency::Fixed(20000),
+            },
+        ),
     ] {
         let seg = Segmenter::with_options(&set, Some(&userdict), options).unwrap();
         let mut split_alone = 0;
@@ -389,7 +503,10 @@ fn measure_segmenter_settings() {
             }
             for t in &toks {
                 let w = t.text(s);
-                if w.chars().count() > 1 && w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) && !seg.knows(w) {
+                if w.chars().count() > 1
+                    && w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                    && !seg.knows(w)
+                {
                     new_words.insert(w.to_string());
                 }
             }
@@ -435,14 +552,36 @@ fn measure_segmenter_settings() {
             if let Some(m) = &h.modifier {
                 let from = s.floor_char_boundary((h.byte_start as usize).saturating_sub(36));
                 let to = s.ceil_char_boundary((h.byte_end as usize + 12).min(s.len()));
-                println!("mod {} {} [{}]: {}", m.kind.as_str(), m.word, &s[h.byte_start as usize..h.byte_end as usize], &s[from..to]);
+                println!(
+                    "mod {} {} [{}]: {}",
+                    m.kind.as_str(),
+                    m.word,
+                    &s[h.byte_start as usize..h.byte_end as usize],
+                    &s[from..to]
+                );
             }
         }
     }
     println!("plain/negated/diminished per category: {by_kind:?}");
     // Where the two frequency policies segment differently (HMM off).
-    let suggested = Segmenter::with_options(&set, Some(&userdict), SegmenterOptions { hmm: false, frequency: UserFrequency::Suggested }).unwrap();
-    let fixed = Segmenter::with_options(&set, Some(&userdict), SegmenterOptions { hmm: false, frequency: UserFrequency::Fixed(20000) }).unwrap();
+    let suggested = Segmenter::with_options(
+        &set,
+        Some(&userdict),
+        SegmenterOptions {
+            hmm: false,
+            frequency: UserFrequency::Suggested,
+        },
+    )
+    .unwrap();
+    let fixed = Segmenter::with_options(
+        &set,
+        Some(&userdict),
+        SegmenterOptions {
+            hmm: false,
+            frequency: UserFrequency::Fixed(20000),
+        },
+    )
+    .unwrap();
     for s in &sentences {
         let (a, b) = (words(&suggested, s), words(&fixed, s));
         if a != b {
@@ -455,5 +594,6 @@ fn measure_segmenter_settings() {
 
 fn suggested_tokens(set: &LexiconSet, userdict: &Path, s: &str) -> Vec<mine::model::Token> {
     static SEG: std::sync::OnceLock<Segmenter> = std::sync::OnceLock::new();
-    SEG.get_or_init(|| Segmenter::new(set, Some(userdict)).unwrap()).tokens(s)
+    SEG.get_or_init(|| Segmenter::new(set, Some(userdict)).unwrap())
+        .tokens(s)
 }

@@ -123,8 +123,9 @@ fn run_import(args: ImportArgs) -> anyhow::Result<Exit> {
     };
     let toml = import(&args.file, &source, format, &name)?;
     match args.output {
-        Some(path) if path.as_os_str() != "-" => std::fs::write(&path, toml)
-            .with_context(|| format!("writing {}", path.display()))?,
+        Some(path) if path.as_os_str() != "-" => {
+            std::fs::write(&path, toml).with_context(|| format!("writing {}", path.display()))?
+        }
         _ => {
             let mut out = std::io::stdout().lock();
             out.write_all(toml.as_bytes())?;

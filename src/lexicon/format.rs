@@ -150,7 +150,9 @@ pub fn parse_category(path: &Path, source: &str) -> ParsedCategory {
             ));
             ok = false;
         }
-        let subcategory = subcategories.iter().position(|s| s == e.subcategory.get_ref());
+        let subcategory = subcategories
+            .iter()
+            .position(|s| s == e.subcategory.get_ref());
         if subcategory.is_none() {
             problems.push(at(
                 e.subcategory.span(),
@@ -286,8 +288,10 @@ rationale = "the threat word"
 
     #[test]
     fn entry_problems_name_their_line() {
-        let bad = GOOD.replace("subcategory = \"threat\"\nvariants", "subcategory = \"thret\"\nvariants")
-            + "\n[[entry]]\nterm = \"挑战\"\nsubcategory = \"threat\"\npattern = \"挑战(\"\n";
+        let bad = GOOD.replace(
+            "subcategory = \"threat\"\nvariants",
+            "subcategory = \"thret\"\nvariants",
+        ) + "\n[[entry]]\nterm = \"挑战\"\nsubcategory = \"threat\"\npattern = \"挑战(\"\n";
         let parsed = parse_category(Path::new("demo.toml"), &bad);
         let messages: Vec<String> = parsed.problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
@@ -299,7 +303,10 @@ rationale = "the threat word"
 
     #[test]
     fn toml_syntax_errors_keep_line_and_column() {
-        let parsed = parse_category(Path::new("x.toml"), "[category]\nname = \"x\ndescription = 1\n");
+        let parsed = parse_category(
+            Path::new("x.toml"),
+            "[category]\nname = \"x\ndescription = 1\n",
+        );
         assert!(parsed.category.is_none());
         assert!(parsed.problems[0].to_string().starts_with("x.toml:2:"));
     }

@@ -38,9 +38,10 @@ pub fn import(
     format: ImportFormat,
     name: &str,
 ) -> Result<String, ConfigError> {
-    let file_label = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file_label = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let pairs = match format {
         ImportFormat::Yaml => yaml_terms(path, source)?,
         ImportFormat::Dic => dic_terms(path, source)?,
@@ -80,8 +81,7 @@ pub fn import(
             rationale: format!("imported from {file_label}"),
         });
     }
-    toml::to_string(&file)
-        .map_err(|e| ConfigError::new(path, 0, format!("cannot write TOML: {e}")))
+    toml::to_string(&file).map_err(|e| ConfigError::new(path, 0, format!("cannot write TOML: {e}")))
 }
 
 /// (subcategory, term) pairs of a YAML dictionary, in file order.
@@ -249,7 +249,10 @@ mod tests {
         assert!(parsed.problems.is_empty(), "{:?}\n{toml}", parsed.problems);
         let c = parsed.category.unwrap();
         assert_eq!(c.name, "my_dict");
-        assert_eq!(c.subcategories, vec!["threat_military", "threat_urgency", "assurance"]);
+        assert_eq!(
+            c.subcategories,
+            vec!["threat_military", "threat_urgency", "assurance"]
+        );
         let terms: Vec<_> = c.entries.iter().map(|e| e.term.as_str()).collect();
         assert_eq!(terms, vec!["威胁", "胁迫", "紧迫", "承诺"]);
         assert_eq!(c.entries[1].pattern.as_deref(), Some(r"胁迫\w*"));
@@ -270,8 +273,16 @@ mod tests {
 
     #[test]
     fn a_dic_term_with_an_unknown_id_names_its_line() {
-        let err = import(Path::new("x.dic"), "%\n1\tt\n%\n威胁\t7\n", ImportFormat::Dic, "x")
-            .unwrap_err();
-        assert_eq!(err.to_string(), "x.dic:4: category id `7` is not in the header");
+        let err = import(
+            Path::new("x.dic"),
+            "%\n1\tt\n%\n威胁\t7\n",
+            ImportFormat::Dic,
+            "x",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.dic:4: category id `7` is not in the header"
+        );
     }
 }

@@ -150,7 +150,9 @@ fn absorbed_forms(
                         }
                         let covering: Vec<&str> = tokens
                             .iter()
-                            .filter(|t| (t.byte_end as usize) > start && (t.byte_start as usize) < end)
+                            .filter(|t| {
+                                (t.byte_end as usize) > start && (t.byte_start as usize) < end
+                            })
                             .map(|t| t.text(&doc.text))
                             .collect();
                         // Inside a longer lexicon form (威胁 in 核威胁): counted by that entry.

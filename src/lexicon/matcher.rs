@@ -110,7 +110,13 @@ pub(super) fn tag(set: &LexiconSet, index: &FormIndex, text: &str, tokens: &[Tok
     hits
 }
 
-fn candidate(tokens: &[Token], category: usize, entry: usize, first: usize, last: usize) -> Candidate {
+fn candidate(
+    tokens: &[Token],
+    category: usize,
+    entry: usize,
+    first: usize,
+    last: usize,
+) -> Candidate {
     Candidate {
         category,
         entry,
@@ -171,15 +177,26 @@ mod tests {
         let (text, toks) = tokens(segmented);
         set.tag(&text, &toks)
             .iter()
-            .map(|h| (h.category, text[h.byte_start as usize..h.byte_end as usize].to_string()))
+            .map(|h| {
+                (
+                    h.category,
+                    text[h.byte_start as usize..h.byte_end as usize].to_string(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn the_longest_match_of_a_category_wins() {
-        let s = set(vec![vec![entry("核", &[], None), entry("核威胁", &[], None)]]);
+        let s = set(vec![vec![
+            entry("核", &[], None),
+            entry("核威胁", &[], None),
+        ]]);
         // 核威胁 split by the segmenter into two tokens still matches as one hit.
-        assert_eq!(matched(&s, "朝鲜/的/核/威胁"), vec![(0, "核威胁".to_string())]);
+        assert_eq!(
+            matched(&s, "朝鲜/的/核/威胁"),
+            vec![(0, "核威胁".to_string())]
+        );
     }
 
     #[test]
@@ -190,13 +207,22 @@ mod tests {
 
     #[test]
     fn a_term_and_its_variant_never_count_twice() {
-        let s = set(vec![vec![entry("延伸威慑", &["延伸威慑"], None), entry("威慑", &[], Some("延伸威慑"))]]);
-        assert_eq!(matched(&s, "强化/延伸威慑"), vec![(0, "延伸威慑".to_string())]);
+        let s = set(vec![vec![
+            entry("延伸威慑", &["延伸威慑"], None),
+            entry("威慑", &[], Some("延伸威慑")),
+        ]]);
+        assert_eq!(
+            matched(&s, "强化/延伸威慑"),
+            vec![(0, "延伸威慑".to_string())]
+        );
     }
 
     #[test]
     fn overlapping_categories_each_count() {
-        let s = set(vec![vec![entry("核威胁", &[], None)], vec![entry("威胁", &[], None)]]);
+        let s = set(vec![
+            vec![entry("核威胁", &[], None)],
+            vec![entry("威胁", &[], None)],
+        ]);
         // Different categories: the threat token counts in both; same category would count once.
         assert_eq!(
             matched(&s, "核/威胁"),
@@ -207,7 +233,10 @@ mod tests {
     #[test]
     fn a_pattern_matches_the_shortest_whole_token_run() {
         let s = set(vec![vec![entry("胁迫", &[], Some(r"胁迫\w*"))]]);
-        assert_eq!(matched(&s, "经济/胁迫性/措施"), vec![(0, "胁迫性".to_string())]);
+        assert_eq!(
+            matched(&s, "经济/胁迫性/措施"),
+            vec![(0, "胁迫性".to_string())]
+        );
         // Not inside a token.
         assert!(matched(&s, "反胁迫/措施").is_empty());
     }

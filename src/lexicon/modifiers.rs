@@ -125,11 +125,7 @@ impl ModifierRule {
             .negator
             .iter()
             .map(|g| (ModifierKind::Negated, g))
-            .chain(
-                raw.diminisher
-                    .iter()
-                    .map(|g| (ModifierKind::Diminished, g)),
-            );
+            .chain(raw.diminisher.iter().map(|g| (ModifierKind::Diminished, g)));
         for (kind, group) in groups {
             let _ = &group.note; // documentation only
             for w in &group.words {
@@ -193,7 +189,8 @@ impl ModifierRule {
         first: usize,
         last: usize,
     ) -> Option<Modifier> {
-        let span = |a: usize, b: usize| &text[tokens[a].byte_start as usize..tokens[b].byte_end as usize];
+        let span =
+            |a: usize, b: usize| &text[tokens[a].byte_start as usize..tokens[b].byte_end as usize];
         // Before: the run of up to three tokens ending at `k`, nearest `k` first; a longer run
         // (并 + 没有) wins over its last token alone.
         let mut before: Option<(usize, &ModifierWord, String, usize)> = None;
@@ -256,7 +253,6 @@ impl ModifierRule {
                 .any(|m| m.kind == ModifierKind::Negated && m.word == s)
         })
     }
-
 }
 
 #[cfg(test)]
