@@ -193,6 +193,12 @@ mod tests {
     }
 
     #[test]
+    fn a_segmenter_is_shared_across_threads() {
+        fn shared<T: Clone + Send + Sync>() {}
+        shared::<Segmenter>();
+    }
+
+    #[test]
     fn the_recorded_jieba_version_is_the_locked_one() {
         let lock = include_str!("../Cargo.lock");
         let needle = format!("name = \"jieba-rs\"\nversion = \"{JIEBA_RS_VERSION}\"");

@@ -190,6 +190,21 @@ fn shaken_confidence_in_a_commitment_is_diminished() {
 }
 
 #[test]
+fn counts_split_hits_by_modifier_per_category() {
+    let (set, seg) = shipped();
+    let text = "特朗普政府并没有同步提升安全保证，却强调朝鲜的核威胁与防卫承诺";
+    let counts = set.counts(&set.tag(text, &seg.tokens(text)));
+    let a = counts[set.category_index("assurance_commitment").unwrap()];
+    let t = counts[set.category_index("threat_narrative").unwrap()];
+    assert_eq!((a.hits, a.plain, a.negated, a.diminished), (2, 1, 1, 0));
+    assert_eq!((t.hits, t.plain), (1, 1));
+    assert_eq!(
+        counts[set.category_index("transactional_burden").unwrap()].hits,
+        0
+    );
+}
+
+#[test]
 fn a_nuclear_threat_is_one_threat_hit() {
     let (set, seg) = shipped();
     // 核威胁 and 威胁 are both entries: the longest match counts once.

@@ -134,6 +134,17 @@ fn absorbed_forms(
     for category in &set.categories {
         for entry in &category.entries {
             for form in entry.forms() {
+                // Alone, a user word should come out whole; if not, jieba prefers other words.
+                let alone = segmenter.tokens(form);
+                if alone.len() > 1 {
+                    let pieces: Vec<&str> = alone.iter().map(|t| t.text(form)).collect();
+                    report.notes.push(format!(
+                        "{}:{}: `{form}` segmented alone gives `{}`; it matches only as that token run",
+                        category.path.display(),
+                        entry.line,
+                        pieces.join("/")
+                    ));
+                }
                 let mut occurrences = 0;
                 let mut whole = 0;
                 let mut covered = 0;

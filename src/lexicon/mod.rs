@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::error::ConfigError;
-use crate::model::{Hit, Token};
+use crate::model::{Hit, ModifierKind, Token};
 
 pub use modifiers::ModifierRule;
 
@@ -27,6 +27,15 @@ pub use modifiers::ModifierRule;
 pub const MODIFIERS_FILE: &str = "modifiers.toml";
 pub const PERIODS_FILE: &str = "periods.toml";
 pub const USERDICT_FILE: &str = "userdict.txt";
+
+/// Hits of one category in one sentence: all of them, and split by modifier.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CategoryCounts {
+    pub hits: usize,
+    pub plain: usize,
+    pub negated: usize,
+    pub diminished: usize,
+}
 
 /// All categories of a run, in file-name order, with the modifier rule.
 #[derive(Clone, Debug, Default)]
@@ -147,6 +156,24 @@ impl LexiconSet {
             .forms
             .get_or_init(|| matcher::FormIndex::build(&self.categories));
         matcher::tag(self, forms, text, tokens)
+    }
+
+    /// Per-category counts of a sentence's hits (`counts[c]` for `categories[c]`), for the
+    /// `n_C`, `n_C_plain`, `n_C_negated` and `n_C_diminished` columns.
+    pub fn counts(&self, hits: &[Hit]) -> Vec<CategoryCounts> {
+        let mut counts = vec![CategoryCounts::default(); self.categories.len()];
+        for h in hits {
+            let Some(c) = counts.get_mut(h.category) else {
+                continue;
+            };
+            c.hits += 1;
+            match h.modifier.as_ref().map(|m| m.kind) {
+                None => c.plain += 1,
+                Some(ModifierKind::Negated) => c.negated += 1,
+                Some(ModifierKind::Diminished) => c.diminished += 1,
+            }
+        }
+        counts
     }
 
     pub fn category_index(&self, name: &str) -> Option<usize> {
