@@ -578,6 +578,19 @@ fn measure_segmenter_settings() {
         }
     }
     println!("plain/negated/diminished per category: {by_kind:?}");
+    let mut per_entry = std::collections::BTreeMap::new();
+    for s in &sentences {
+        let toks = suggested_tokens(&set, &userdict, s);
+        for h in set.tag(s, &toks) {
+            let c = &set.categories[h.category];
+            *per_entry
+                .entry((c.name.clone(), c.entries[h.entry].term.clone()))
+                .or_insert(0) += 1;
+        }
+    }
+    for ((c, t), n) in &per_entry {
+        println!("entry {c} {t} {n}");
+    }
     // Where the two frequency policies segment differently (HMM off).
     let suggested = Segmenter::with_options(
         &set,
