@@ -1,36 +1,171 @@
-//! Segmentation (placeholder until the lexicon work lands): jieba-rs accurate mode without a user
-//! dictionary.
+//! Segmentation: takes sentence text, gives back `Token`s (byte and character offsets into the
+//! text) from jieba-rs in accurate mode, with a user dictionary made of every lexicon term and
+//! variant plus `lexicons/userdict.txt`. The `Jieba` is built once and shared (`Arc`); the tokens
+//! that are counted are the tokens that are indexed.
+//!
+//! Whitespace-only tokens are dropped; punctuation is kept as tokens, because the modifier rule
+//! needs the clause breaks (，；：、) and the index needs stable positions.
+//!
+//! Two measured choices (figures in `lexicons/README.md`): HMM new-word discovery is off, and user
+//! words get jieba's `suggest_freq` (the smallest frequency that keeps the word whole) raised to at
+//! least `MIN_USER_FREQ`. A user word without a frequency would be read as frequency 0 and never
+//! preferred.
 
+use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
 use jieba_rs::Jieba;
+use serde::Serialize;
 
 use crate::error::ConfigError;
 use crate::lexicon::LexiconSet;
 use crate::model::Token;
 
+/// The jieba-rs version in `Cargo.lock` (a test keeps the two in step).
+pub const JIEBA_RS_VERSION: &str = "0.11.0";
+
+/// Floor of the frequency given to user words without one.
+pub const MIN_USER_FREQ: usize = 2000;
+
+/// How user words without a frequency are weighted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserFrequency {
+    /// `max(suggest_freq(word), MIN_USER_FREQ)`.
+    Suggested,
+    /// The same fixed frequency for every word.
+    Fixed(usize),
+}
+
+/// Segmenter choices; `Default` is the shipped, measured setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmenterOptions {
+    pub hmm: bool,
+    pub frequency: UserFrequency,
+}
+
+impl Default for SegmenterOptions {
+    fn default() -> Self {
+        SegmenterOptions {
+            hmm: false,
+            frequency: UserFrequency::Suggested,
+        }
+    }
+}
+
+/// What the manifest records about segmentation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SegmenterSettings {
+    /// Always `accurate` for counting; `search_tokens` use `cut_for_search`.
+    pub mode: &'static str,
+    pub hmm: bool,
+    /// Distinct words added to jieba's default dictionary.
+    pub user_words: usize,
+    pub user_frequency: UserFrequency,
+    pub jieba_rs_version: &'static str,
+}
+
 #[derive(Clone)]
 pub struct Segmenter {
     jieba: Arc<Jieba>,
+    options: SegmenterOptions,
+    user_words: usize,
+}
+
+impl std::fmt::Debug for Segmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segmenter")
+            .field("settings", &self.settings())
+            .finish()
+    }
 }
 
 impl Segmenter {
-    pub fn new(_lexicons: &LexiconSet, _userdict: Option<&Path>) -> Result<Segmenter, ConfigError> {
+    /// The shipped segmenter: every lexicon term and variant plus the words of `userdict`.
+    pub fn new(lexicons: &LexiconSet, userdict: Option<&Path>) -> Result<Segmenter, ConfigError> {
+        Segmenter::with_options(lexicons, userdict, SegmenterOptions::default())
+    }
+
+    pub fn with_options(
+        lexicons: &LexiconSet,
+        userdict: Option<&Path>,
+        options: SegmenterOptions,
+    ) -> Result<Segmenter, ConfigError> {
+        let mut words: Vec<(String, Option<usize>)> =
+            lexicons.words().map(|w| (w.to_string(), None)).collect();
+        if let Some(path) = userdict {
+            words.extend(read_userdict(path)?);
+        }
+        let mut jieba = Jieba::new();
+        let mut seen = std::collections::HashSet::new();
+        for (word, freq) in &words {
+            let freq = freq.unwrap_or_else(|| match options.frequency {
+                UserFrequency::Suggested => jieba.suggest_freq(word).max(MIN_USER_FREQ),
+                UserFrequency::Fixed(f) => f,
+            });
+            jieba.add_word(word, Some(freq), None);
+            seen.insert(word.as_str());
+        }
         Ok(Segmenter {
-            jieba: Arc::new(Jieba::new()),
+            jieba: Arc::new(jieba),
+            options,
+            user_words: seen.len(),
         })
     }
 
-    /// Accurate-mode tokens of `text`, whitespace dropped.
+    /// Accurate-mode tokens of `text`, whitespace dropped, punctuation kept.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        to_tokens(self.jieba.cut(text, false))
+        to_tokens(self.jieba.cut(text, self.options.hmm))
     }
 
-    /// Search-mode sub-tokens of `text`.
+    /// Search-mode sub-tokens of `text` (overlapping), for a recall field of the index.
     pub fn search_tokens(&self, text: &str) -> Vec<Token> {
-        to_tokens(self.jieba.cut_for_search(text, false))
+        to_tokens(self.jieba.cut_for_search(text, self.options.hmm))
     }
+
+    pub fn settings(&self) -> SegmenterSettings {
+        SegmenterSettings {
+            mode: "accurate",
+            hmm: self.options.hmm,
+            user_words: self.user_words,
+            user_frequency: self.options.frequency,
+            jieba_rs_version: JIEBA_RS_VERSION,
+        }
+    }
+
+    /// Whether jieba's dictionary (default plus user words) holds `word`.
+    pub fn knows(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+}
+
+/// Reads a user dictionary: one `word [frequency] [tag]` per line, `#` starts a comment line.
+pub fn read_userdict(path: &Path) -> Result<Vec<(String, Option<usize>)>, ConfigError> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| ConfigError::new(path, 0, format!("cannot read the user dictionary: {e}")))?;
+    let mut words = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| ConfigError::new(path, i + 1, format!("cannot read: {e}")))?;
+        let line = line.trim().trim_start_matches('\u{feff}');
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let word = parts.next().expect("a non-empty line has a first field");
+        let freq = match parts.next() {
+            Some(f) => Some(f.parse::<usize>().map_err(|_| {
+                ConfigError::new(
+                    path,
+                    i + 1,
+                    format!("`{f}` is not a frequency (expected `word [frequency] [tag]`)"),
+                )
+            })?),
+            None => None,
+        };
+        words.push((word.to_string(), freq));
+    }
+    Ok(words)
 }
 
 fn to_tokens(words: Vec<jieba_rs::Token<'_>>) -> Vec<Token> {
@@ -44,4 +179,70 @@ fn to_tokens(words: Vec<jieba_rs::Token<'_>>) -> Vec<Token> {
             char_end: w.end as u32,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(seg: &Segmenter, text: &str) -> Vec<String> {
+        seg.tokens(text)
+            .iter()
+            .map(|t| t.text(text).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_segmenter_is_shared_across_threads() {
+        fn shared<T: Clone + Send + Sync>() {}
+        shared::<Segmenter>();
+    }
+
+    #[test]
+    fn the_recorded_jieba_version_is_the_locked_one() {
+        let lock = include_str!("../Cargo.lock");
+        let needle = format!("name = \"jieba-rs\"\nversion = \"{JIEBA_RS_VERSION}\"");
+        assert!(lock.contains(&needle), "update JIEBA_RS_VERSION");
+    }
+
+    #[test]
+    fn whitespace_is_dropped_and_punctuation_kept_with_offsets() {
+        let seg = Segmenter::new(&LexiconSet::default(), None).unwrap();
+        let text = "美国 承诺，坚定";
+        let toks = seg.tokens(text);
+        let got = words(&seg, text);
+        assert_eq!(got, vec!["美国", "承诺", "，", "坚定"]);
+        assert_eq!((toks[2].char_start, toks[2].char_end), (5, 6));
+        assert_eq!(
+            &text[toks[2].byte_start as usize..toks[2].byte_end as usize],
+            "，"
+        );
+    }
+
+    #[test]
+    fn user_dictionary_words_stay_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("userdict.txt");
+        std::fs::write(&path, "# names\n尹锡悦\n戴维营峰会\n").unwrap();
+        let plain = Segmenter::new(&LexiconSet::default(), None).unwrap();
+        let seg = Segmenter::new(&LexiconSet::default(), Some(&path)).unwrap();
+        let text = "尹锡悦出席戴维营峰会";
+        assert_ne!(words(&plain, text), vec!["尹锡悦", "出席", "戴维营峰会"]);
+        assert_eq!(words(&seg, text), vec!["尹锡悦", "出席", "戴维营峰会"]);
+        assert_eq!(seg.settings().user_words, 2);
+    }
+
+    #[test]
+    fn a_bad_frequency_names_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("userdict.txt");
+        std::fs::write(&path, "尹锡悦 100\n戴维营峰会 many\n").unwrap();
+        let err = read_userdict(&path).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "userdict.txt:2: `many` is not a frequency (expected `word [frequency] [tag]`)"
+            ),
+            "{err}"
+        );
+    }
 }

@@ -2,13 +2,51 @@
 //! `LexiconSet` that tags a segmented sentence with `Hit`s (longest token-sequence match first,
 //! each hit with its negating or diminishing modifier).
 //!
-//! OWNED BY THE LEXICON WORK (issue 3). The public data shapes below are used by the index and the
-//! exports: fields may be added, none renamed or removed.
+//! The file format is documented in `lexicons/README.md` (the codebook); `format` reads it,
+//! `matcher` tags, `modifiers` decides negation and weakening, `lint` checks a lexicon folder
+//! against the segmenter and a corpus, and `import` converts quanteda YAML and LIWC `.dic` files.
+//!
+//! The public data shapes below are used by the index and the exports: fields may be added, none
+//! renamed or removed.
+
+pub mod format;
+pub mod import;
+pub mod lint;
+mod matcher;
+pub mod modifiers;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::error::ConfigError;
+use crate::model::{Hit, ModifierKind, Token};
+
+pub use modifiers::ModifierRule;
+
+/// Files in a lexicon folder that are not category files.
+pub const MODIFIERS_FILE: &str = "modifiers.toml";
+pub const PERIODS_FILE: &str = "periods.toml";
+pub const USERDICT_FILE: &str = "userdict.txt";
+
+/// Hits of one category in one sentence: all of them, and split by modifier.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CategoryCounts {
+    pub hits: usize,
+    pub plain: usize,
+    pub negated: usize,
+    pub diminished: usize,
+}
 
 /// All categories of a run, in file-name order, with the modifier rule.
 #[derive(Clone, Debug, Default)]
 pub struct LexiconSet {
     pub categories: Vec<Category>,
+    /// Negators, diminishers and their scope, from `modifiers.toml`.
+    pub modifiers: ModifierRule,
+    /// Path of `modifiers.toml` when loaded from a folder.
+    pub modifiers_path: Option<PathBuf>,
+    /// Term-to-entry lookup, built on the first `tag` (so a set built by hand works too).
+    forms: OnceLock<matcher::FormIndex>,
 }
 
 /// One category file, e.g. `lexicons/threat_narrative.toml`.
@@ -20,6 +58,10 @@ pub struct Category {
     /// Subcategory ids in file order; `Entry::subcategory` and `Hit::subcategory` index this.
     pub subcategories: Vec<String>,
     pub entries: Vec<Entry>,
+    /// Descriptions of the subcategories, parallel to `subcategories`.
+    pub subcategory_descriptions: Vec<String>,
+    /// The file the category was read from (empty for a category built in code).
+    pub path: PathBuf,
 }
 
 /// One lexicon entry. `Hit::entry` indexes `Category::entries`.
@@ -30,32 +72,139 @@ pub struct Entry {
     pub subcategory: usize,
     pub variants: Vec<String>,
     pub rationale: String,
+    /// Optional regular expression, as written in the file.
+    pub pattern: Option<String>,
+    /// `pattern` compiled as a whole-span match (`^(?:pattern)$`).
+    pub pattern_regex: Option<regex::Regex>,
+    /// Line of the `[[entry]]` header in its file (1-based; 0 when built in code).
+    pub line: usize,
 }
 
-use std::path::{Path, PathBuf};
+impl Entry {
+    /// The literal forms the entry matches: its term, then its variants.
+    pub fn forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.term.as_str()).chain(self.variants.iter().map(String::as_str))
+    }
+}
 
-use crate::error::ConfigError;
-use crate::model::{Hit, Token};
-
-// Placeholders with the final signatures, so that every stage compiles while the lexicon work is
-// under way. The lexicon work replaces their bodies.
 impl LexiconSet {
-    /// Loads every category file in `dir` and `dir/modifiers.toml`.
+    /// A set from categories and a modifier rule built in code.
+    pub fn new(categories: Vec<Category>, modifiers: ModifierRule) -> LexiconSet {
+        LexiconSet {
+            categories,
+            modifiers,
+            modifiers_path: None,
+            forms: OnceLock::new(),
+        }
+    }
+
+    /// Loads every category file in `dir` (every `*.toml` except `modifiers.toml` and
+    /// `periods.toml`, in file-name order) and `dir/modifiers.toml` (required). The first problem
+    /// stops the load, named by file, line and column; `lint::check` reports all of them.
     pub fn load(dir: &Path) -> Result<LexiconSet, ConfigError> {
-        Err(ConfigError::new(dir, 0, "lexicon loading is not built yet"))
+        let files = category_files(dir)?;
+        let mut categories = Vec::with_capacity(files.len());
+        for path in &files {
+            let parsed = format::parse_category_file(path)?;
+            if let Some(first) = parsed.problems.into_iter().next() {
+                return Err(first);
+            }
+            let category = parsed
+                .category
+                .expect("a category file without problems has a category");
+            if let Some(other) = categories
+                .iter()
+                .find(|c: &&Category| c.name == category.name)
+            {
+                return Err(ConfigError::new(
+                    path,
+                    0,
+                    format!(
+                        "category `{}` is also defined in {}",
+                        category.name,
+                        other.path.display()
+                    ),
+                ));
+            }
+            categories.push(category);
+        }
+        let modifiers_path = dir.join(MODIFIERS_FILE);
+        let modifiers = ModifierRule::load(&modifiers_path)?;
+        Ok(LexiconSet {
+            categories,
+            modifiers,
+            modifiers_path: Some(modifiers_path),
+            forms: OnceLock::new(),
+        })
     }
 
-    /// Every file read, for hashing in the manifest.
+    /// Every file read, for hashing in the manifest: the category files in load order, then
+    /// `modifiers.toml`.
     pub fn files(&self) -> Vec<PathBuf> {
-        Vec::new()
+        self.categories
+            .iter()
+            .filter(|c| !c.path.as_os_str().is_empty())
+            .map(|c| c.path.clone())
+            .chain(self.modifiers_path.clone())
+            .collect()
     }
 
-    /// Lexicon hits of one segmented sentence.
-    pub fn tag(&self, _text: &str, _tokens: &[Token]) -> Vec<Hit> {
-        Vec::new()
+    /// Lexicon hits of one segmented sentence, sorted by `byte_start` then category. `tokens` must
+    /// be the `Segmenter::tokens` of `text`.
+    pub fn tag(&self, text: &str, tokens: &[Token]) -> Vec<Hit> {
+        let forms = self
+            .forms
+            .get_or_init(|| matcher::FormIndex::build(&self.categories));
+        matcher::tag(self, forms, text, tokens)
+    }
+
+    /// Per-category counts of a sentence's hits (`counts[c]` for `categories[c]`), for the
+    /// `n_C`, `n_C_plain`, `n_C_negated` and `n_C_diminished` columns.
+    pub fn counts(&self, hits: &[Hit]) -> Vec<CategoryCounts> {
+        let mut counts = vec![CategoryCounts::default(); self.categories.len()];
+        for h in hits {
+            let Some(c) = counts.get_mut(h.category) else {
+                continue;
+            };
+            c.hits += 1;
+            match h.modifier.as_ref().map(|m| m.kind) {
+                None => c.plain += 1,
+                Some(ModifierKind::Negated) => c.negated += 1,
+                Some(ModifierKind::Diminished) => c.diminished += 1,
+            }
+        }
+        counts
     }
 
     pub fn category_index(&self, name: &str) -> Option<usize> {
         self.categories.iter().position(|c| c.name == name)
     }
+
+    /// Every literal term and variant of every category, for the segmenter's user dictionary.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.categories
+            .iter()
+            .flat_map(|c| c.entries.iter())
+            .flat_map(Entry::forms)
+    }
+}
+
+/// The category files of a lexicon folder, sorted by file name.
+pub fn category_files(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    let read = std::fs::read_dir(dir)
+        .map_err(|e| ConfigError::new(dir, 0, format!("cannot read the lexicon folder: {e}")))?;
+    let mut files = Vec::new();
+    for item in read {
+        let item =
+            item.map_err(|e| ConfigError::new(dir, 0, format!("cannot list the folder: {e}")))?;
+        let path = item.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name.ends_with(".toml") && name != MODIFIERS_FILE && name != PERIODS_FILE {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }

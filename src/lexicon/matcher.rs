@@ -1,0 +1,243 @@
+//! Token-sequence matching: takes the tokens of one sentence and gives back the lexicon hits.
+//!
+//! A literal form (term or variant) matches a run of whole tokens whose text is exactly the form;
+//! a pattern matches the shortest run of whole tokens (up to `MAX_PATTERN_TOKENS`) that it matches
+//! entirely. Candidates are then taken longest first (then leftmost): within one category a
+//! candidate overlapping an accepted one is dropped, so an entry never counts twice for the same
+//! tokens and overlapping entries of one category count once. Different categories may overlap.
+
+use std::collections::HashMap;
+
+use super::{Category, LexiconSet};
+use crate::model::{Hit, Token};
+
+/// Longest run of tokens a pattern is tried on.
+const MAX_PATTERN_TOKENS: usize = 6;
+
+/// Literal forms to (category, entry), and the patterned entries.
+#[derive(Clone, Debug, Default)]
+pub(super) struct FormIndex {
+    forms: HashMap<String, Vec<(usize, usize)>>,
+    longest_form_bytes: usize,
+    patterned: Vec<(usize, usize)>,
+}
+
+impl FormIndex {
+    pub(super) fn build(categories: &[Category]) -> FormIndex {
+        let mut index = FormIndex::default();
+        for (c, category) in categories.iter().enumerate() {
+            for (e, entry) in category.entries.iter().enumerate() {
+                for form in entry.forms() {
+                    let targets = index.forms.entry(form.to_string()).or_default();
+                    if !targets.contains(&(c, e)) {
+                        targets.push((c, e));
+                    }
+                    index.longest_form_bytes = index.longest_form_bytes.max(form.len());
+                }
+                if entry.pattern_regex.is_some() {
+                    index.patterned.push((c, e));
+                }
+            }
+        }
+        index
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Candidate {
+    category: usize,
+    entry: usize,
+    /// Token indices, inclusive.
+    first: usize,
+    last: usize,
+    chars: u32,
+}
+
+pub(super) fn tag(set: &LexiconSet, index: &FormIndex, text: &str, tokens: &[Token]) -> Vec<Hit> {
+    let mut candidates = Vec::new();
+    for first in 0..tokens.len() {
+        let start = tokens[first].byte_start as usize;
+        for last in first..tokens.len() {
+            let end = tokens[last].byte_end as usize;
+            if end - start > index.longest_form_bytes {
+                break;
+            }
+            if let Some(targets) = index.forms.get(&text[start..end]) {
+                for &(category, entry) in targets {
+                    candidates.push(candidate(tokens, category, entry, first, last));
+                }
+            }
+        }
+        for &(category, entry) in &index.patterned {
+            let re = set.categories[category].entries[entry]
+                .pattern_regex
+                .as_ref()
+                .expect("indexed as patterned");
+            let shortest = (first..tokens.len().min(first + MAX_PATTERN_TOKENS))
+                .find(|&last| re.is_match(&text[start..tokens[last].byte_end as usize]));
+            if let Some(last) = shortest {
+                candidates.push(candidate(tokens, category, entry, first, last));
+            }
+        }
+    }
+    // Longest first, then leftmost, then file order: deterministic.
+    candidates.sort_by_key(|c| (std::cmp::Reverse(c.chars), c.first, c.category, c.entry));
+    candidates.dedup();
+
+    let mut accepted: Vec<Candidate> = Vec::new();
+    for c in candidates {
+        let overlaps = accepted
+            .iter()
+            .any(|a| a.category == c.category && a.first <= c.last && c.first <= a.last);
+        if !overlaps {
+            accepted.push(c);
+        }
+    }
+    let mut hits: Vec<Hit> = accepted
+        .into_iter()
+        .map(|c| Hit {
+            category: c.category,
+            subcategory: set.categories[c.category].entries[c.entry].subcategory,
+            entry: c.entry,
+            byte_start: tokens[c.first].byte_start,
+            byte_end: tokens[c.last].byte_end,
+            char_start: tokens[c.first].char_start,
+            char_end: tokens[c.last].char_end,
+            modifier: set.modifiers.modifier_of(text, tokens, c.first, c.last),
+        })
+        .collect();
+    hits.sort_by_key(|h| (h.byte_start, h.category, h.byte_end, h.entry));
+    hits
+}
+
+fn candidate(
+    tokens: &[Token],
+    category: usize,
+    entry: usize,
+    first: usize,
+    last: usize,
+) -> Candidate {
+    Candidate {
+        category,
+        entry,
+        first,
+        last,
+        chars: tokens[last].char_end - tokens[first].char_start,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::{Entry, ModifierRule};
+
+    fn tokens(segmented: &str) -> (String, Vec<Token>) {
+        let mut text = String::new();
+        let mut out = Vec::new();
+        for piece in segmented.split('/') {
+            let bs = text.len() as u32;
+            let cs = text.chars().count() as u32;
+            text.push_str(piece);
+            out.push(Token {
+                byte_start: bs,
+                byte_end: text.len() as u32,
+                char_start: cs,
+                char_end: text.chars().count() as u32,
+            });
+        }
+        (text, out)
+    }
+
+    fn entry(term: &str, variants: &[&str], pattern: Option<&str>) -> Entry {
+        Entry {
+            term: term.to_string(),
+            variants: variants.iter().map(|v| v.to_string()).collect(),
+            pattern: pattern.map(str::to_string),
+            pattern_regex: pattern.map(|p| regex::Regex::new(&format!("^(?:{p})$")).unwrap()),
+            rationale: "test".to_string(),
+            ..Entry::default()
+        }
+    }
+
+    fn set(categories: Vec<Vec<Entry>>) -> LexiconSet {
+        let categories = categories
+            .into_iter()
+            .enumerate()
+            .map(|(i, entries)| Category {
+                name: format!("c{i}"),
+                subcategories: vec!["s".to_string()],
+                entries,
+                ..Category::default()
+            })
+            .collect();
+        LexiconSet::new(categories, ModifierRule::default())
+    }
+
+    fn matched(set: &LexiconSet, segmented: &str) -> Vec<(usize, String)> {
+        let (text, toks) = tokens(segmented);
+        set.tag(&text, &toks)
+            .iter()
+            .map(|h| {
+                (
+                    h.category,
+                    text[h.byte_start as usize..h.byte_end as usize].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_longest_match_of_a_category_wins() {
+        let s = set(vec![vec![
+            entry("核", &[], None),
+            entry("核威胁", &[], None),
+        ]]);
+        // 核威胁 split by the segmenter into two tokens still matches as one hit.
+        assert_eq!(
+            matched(&s, "朝鲜/的/核/威胁"),
+            vec![(0, "核威胁".to_string())]
+        );
+    }
+
+    #[test]
+    fn forms_match_whole_tokens_only() {
+        let s = set(vec![vec![entry("承诺", &[], None)]]);
+        assert!(matched(&s, "安全承诺/坚定").is_empty());
+    }
+
+    #[test]
+    fn a_term_and_its_variant_never_count_twice() {
+        let s = set(vec![vec![
+            entry("延伸威慑", &["延伸威慑"], None),
+            entry("威慑", &[], Some("延伸威慑")),
+        ]]);
+        assert_eq!(
+            matched(&s, "强化/延伸威慑"),
+            vec![(0, "延伸威慑".to_string())]
+        );
+    }
+
+    #[test]
+    fn overlapping_categories_each_count() {
+        let s = set(vec![
+            vec![entry("核威胁", &[], None)],
+            vec![entry("威胁", &[], None)],
+        ]);
+        // Different categories: the threat token counts in both; same category would count once.
+        assert_eq!(
+            matched(&s, "核/威胁"),
+            vec![(0, "核威胁".to_string()), (1, "威胁".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_pattern_matches_the_shortest_whole_token_run() {
+        let s = set(vec![vec![entry("胁迫", &[], Some(r"胁迫\w*"))]]);
+        assert_eq!(
+            matched(&s, "经济/胁迫性/措施"),
+            vec![(0, "胁迫性".to_string())]
+        );
+        // Not inside a token.
+        assert!(matched(&s, "反胁迫/措施").is_empty());
+    }
+}
