@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use mine::export::{ExportOptions, ExportSummary, Exporter, codebook};
-use mine::lexicon::{Category, Entry, LexiconSet};
+use mine::lexicon::{Category, Entry, LexiconSet, ModifierRule};
 use mine::model::{
     AnnotatedDocument, DocMeta, Document, Hit, Modifier, ModifierKind, PartialDate, PeriodCall,
     PeriodSource, Sentence, SentenceAnnotation, Token, UNATTRIBUTED, Zone,
@@ -23,41 +23,42 @@ fn lexicons() -> LexiconSet {
         subcategory,
         ..Entry::default()
     };
-    LexiconSet {
-        categories: vec![
+    LexiconSet::new(
+        vec![
             Category {
                 name: "assurance_commitment".into(),
                 description: "Security guarantees from an ally.".into(),
                 subcategories: vec!["commitment".into(), "firmness".into()],
                 entries: vec![entry("防卫承诺", 0), entry("坚如磐石", 1)],
+                ..Category::default()
             },
             Category {
                 name: "threat_narrative".into(),
                 description: "Language that constructs a threat.".into(),
                 subcategories: vec!["threat".into()],
                 entries: vec![entry("威胁", 0)],
+                ..Category::default()
             },
         ],
-    }
+        ModifierRule::default(),
+    )
 }
 
 fn scheme() -> PeriodScheme {
-    PeriodScheme {
-        periods: vec![
-            PeriodDef {
-                id: "obama".into(),
-                label: "Obama".into(),
-                start: Some(PartialDate::ymd(2009, 1, 20)),
-                end: Some(PartialDate::ymd(2017, 1, 19)),
-            },
-            PeriodDef {
-                id: "biden".into(),
-                label: "Biden".into(),
-                start: Some(PartialDate::ymd(2021, 1, 20)),
-                end: None,
-            },
-        ],
-    }
+    PeriodScheme::with_periods(vec![
+        PeriodDef {
+            id: "obama".into(),
+            label: "Obama".into(),
+            start: Some(PartialDate::ymd(2009, 1, 20)),
+            end: Some(PartialDate::ymd(2017, 1, 19)),
+        },
+        PeriodDef {
+            id: "biden".into(),
+            label: "Biden".into(),
+            start: Some(PartialDate::ymd(2021, 1, 20)),
+            end: None,
+        },
+    ])
 }
 
 /// A sentence to build: zone, text, period, token count, hits as (needle, category, entry,

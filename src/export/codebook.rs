@@ -679,16 +679,17 @@ pub fn render_markdown(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::Category;
+    use crate::lexicon::{Category, ModifierRule};
 
     #[test]
     fn passages_gain_four_columns_per_category_and_the_extras_last() {
-        let lex = LexiconSet {
-            categories: vec![Category {
+        let lex = LexiconSet::new(
+            vec![Category {
                 name: "threat_narrative".into(),
                 ..Category::default()
             }],
-        };
+            ModifierRule::default(),
+        );
         let t = passages(&lex, &["region".to_string()]);
         let h = t.header();
         let at = h.iter().position(|c| *c == "n_threat_narrative").unwrap();
@@ -706,12 +707,13 @@ mod tests {
 
     #[test]
     fn column_names_are_unique_snake_case_in_every_table() {
-        let lex = LexiconSet {
-            categories: vec![Category {
+        let lex = LexiconSet::new(
+            vec![Category {
                 name: "assurance_commitment".into(),
                 ..Category::default()
             }],
-        };
+            ModifierRule::default(),
+        );
         for t in tables(&lex, &[]) {
             let h = t.header();
             let mut sorted = h.clone();

@@ -86,6 +86,16 @@ use crate::model::UNATTRIBUTED;
 
 impl PeriodScheme {
     /// Period ids in scheme order (without `unattributed`).
+    /// A scheme of these periods without any marker (every sentence without a date stays
+    /// unattributed): for building schemes in code and in tests.
+    pub fn with_periods(periods: Vec<PeriodDef>) -> PeriodScheme {
+        PeriodScheme {
+            periods,
+            min_share: 0.1,
+            ..PeriodScheme::default()
+        }
+    }
+
     pub fn ids(&self) -> Vec<&str> {
         self.periods.iter().map(|p| p.id.as_str()).collect()
     }
