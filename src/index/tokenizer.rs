@@ -1,0 +1,130 @@
+//! The bridge between the pipeline's jieba tokens and tantivy: annotation tokens (byte offsets into
+//! a sentence) become tantivy tokens with positions = token ordinals, and `JiebaTokenizer` cuts a
+//! query with the same `Segmenter`, so that a query and a sentence are segmented alike and a
+//! multi-token word becomes a phrase over consecutive positions.
+//!
+//! Token texts are lowercased on both sides (`NATO` finds `nato`); Chinese is unaffected.
+
+use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer};
+
+use crate::model::Token;
+use crate::segment::Segmenter;
+
+/// Tantivy tokens of `text` from its annotation tokens. A token whose offsets do not fall on
+/// character boundaries of `text` is left out (the writer rejects such annotations before this).
+pub fn to_tantivy_tokens(text: &str, tokens: &[Token]) -> Vec<TantivyToken> {
+    tokens
+        .iter()
+        .filter_map(|t| {
+            let (from, to) = (t.byte_start as usize, t.byte_end as usize);
+            text.get(from..to).map(|word| (from, to, word))
+        })
+        .enumerate()
+        .map(|(position, (from, to, word))| TantivyToken {
+            offset_from: from,
+            offset_to: to,
+            position,
+            text: word.to_lowercase(),
+            position_length: 1,
+        })
+        .collect()
+}
+
+/// The tokenizer registered as `schema::TOKENIZER`: accurate-mode jieba through `Segmenter`.
+#[derive(Clone)]
+pub struct JiebaTokenizer {
+    segmenter: Segmenter,
+}
+
+impl JiebaTokenizer {
+    pub fn new(segmenter: Segmenter) -> Self {
+        JiebaTokenizer { segmenter }
+    }
+}
+
+impl Tokenizer for JiebaTokenizer {
+    type TokenStream<'a> = JiebaTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream {
+        JiebaTokenStream {
+            tokens: to_tantivy_tokens(text, &self.segmenter.tokens(text)),
+            next: 0,
+        }
+    }
+}
+
+/// The tokens of one text, handed out one by one.
+pub struct JiebaTokenStream {
+    tokens: Vec<TantivyToken>,
+    /// Index of the token after the current one (0 before the first `advance`).
+    next: usize,
+}
+
+impl TokenStream for JiebaTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &TantivyToken {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut TantivyToken {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::LexiconSet;
+
+    fn segmenter() -> Segmenter {
+        Segmenter::new(&LexiconSet::default(), None).expect("placeholder segmenter")
+    }
+
+    #[test]
+    fn positions_are_token_ordinals_and_offsets_are_bytes() {
+        let text = "美国的延伸威慑承诺";
+        let mut tokenizer = JiebaTokenizer::new(segmenter());
+        let mut stream = tokenizer.token_stream(text);
+        let mut seen = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            assert_eq!(&text[t.offset_from..t.offset_to], t.text);
+            seen.push((t.position, t.text.clone()));
+        }
+        let positions: Vec<usize> = seen.iter().map(|(p, _)| *p).collect();
+        assert_eq!(positions, (0..seen.len()).collect::<Vec<_>>());
+        let words: String = seen.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(words, text);
+    }
+
+    #[test]
+    fn ascii_is_lowercased_and_bad_offsets_are_left_out() {
+        let text = "NATO的";
+        let tokens = [
+            Token {
+                byte_start: 0,
+                byte_end: 4,
+                char_start: 0,
+                char_end: 4,
+            },
+            // Inside the three bytes of 的: not a character boundary.
+            Token {
+                byte_start: 5,
+                byte_end: 7,
+                char_start: 4,
+                char_end: 5,
+            },
+        ];
+        let out = to_tantivy_tokens(text, &tokens);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].text, "nato");
+    }
+}
