@@ -99,7 +99,9 @@ impl SentenceIndex {
             source,
         };
         match read_marker(dir)? {
-            Some(_) if dir.join("meta.json").exists() => return SentenceIndex::open(dir, segmenter),
+            Some(_) if dir.join("meta.json").exists() => {
+                return SentenceIndex::open(dir, segmenter);
+            }
             // A marker without `meta.json`: a creation interrupted after the marker was written.
             Some(version) => check_version(dir, version)?,
             None => {
@@ -169,11 +171,12 @@ impl SentenceIndex {
         index
             .tokenizers()
             .register(schema::TOKENIZER, JiebaTokenizer::new(segmenter));
-        let fields = schema::fields_of(&index.schema()).ok_or_else(|| IndexError::SchemaVersion {
-            dir: dir.to_path_buf(),
-            found: "unknown".to_string(),
-            expected: SCHEMA_VERSION,
-        })?;
+        let fields =
+            schema::fields_of(&index.schema()).ok_or_else(|| IndexError::SchemaVersion {
+                dir: dir.to_path_buf(),
+                found: "unknown".to_string(),
+                expected: SCHEMA_VERSION,
+            })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -194,7 +197,9 @@ impl SentenceIndex {
 
     /// Loads the last commit, so that a long-lived handle sees what another writer committed.
     fn reload(&self) -> Result<(), IndexError> {
-        self.reader.reload().map_err(|source| self.tantivy_err(source))
+        self.reader
+            .reload()
+            .map_err(|source| self.tantivy_err(source))
     }
 
     fn tantivy_err(&self, source: TantivyError) -> IndexError {
@@ -261,3 +266,6 @@ fn write_marker(dir: &Path) -> Result<(), IndexError> {
     let json = serde_json::to_string_pretty(&marker).expect("a marker always serialises");
     fs::write(&path, json + "\n").map_err(|source| IndexError::Io { path, source })
 }
+
+#[cfg(test)]
+mod tests;

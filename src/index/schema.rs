@@ -34,6 +34,7 @@ pub mod name {
     pub const META: &str = "meta";
     pub const DOC_HASH: &str = "doc_hash";
     pub const TEXT: &str = "text";
+    pub const TOKENS: &str = "tokens";
 }
 
 /// Handles of every field of the schema.
@@ -63,9 +64,12 @@ pub struct Fields {
     pub meta: Field,
     /// blake3 of the source file: fast, read back by `indexed_docs` for incremental reruns.
     pub doc_hash: Field,
-    /// The sentence, indexed from its annotation tokens (positions = token ordinals) and stored
-    /// with them, so that highlights come from the very tokens that were indexed.
+    /// The sentence, indexed from its annotation tokens (positions = token ordinals), stored.
     pub text: Field,
+    /// The byte offsets of those tokens (`u32` start, end pairs, little-endian), stored only:
+    /// tantivy stores a pre-tokenized text as its plain string, and highlights must come from the
+    /// very tokens that were indexed.
+    pub tokens: Field,
 }
 
 /// Exact-match string: indexed as one term, stored.
@@ -114,6 +118,7 @@ pub fn build() -> (Schema, Fields) {
         // Fed `PreTokenizedString`s at index time; the tokenizer named here serves the query
         // parser, which must cut a query exactly as the annotation cut the sentence.
         text: builder.add_text_field(name::TEXT, segmented()),
+        tokens: builder.add_bytes_field(name::TOKENS, STORED),
     };
     (builder.build(), fields)
 }
@@ -137,6 +142,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         meta: f(name::META)?,
         doc_hash: f(name::DOC_HASH)?,
         text: f(name::TEXT)?,
+        tokens: f(name::TOKENS)?,
     })
 }
 

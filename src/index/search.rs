@@ -18,10 +18,11 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::tokenizer::PreTokenizedString;
+use tantivy::tokenizer::Token;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use super::schema;
+use super::tokenizer::decode_offsets;
 use super::{IndexError, SentenceIndex};
 use crate::model::Zone;
 
@@ -141,6 +142,7 @@ impl SentenceIndex {
         parser.set_conjunction_by_default();
         let user_query = parser
             .parse_query(&request.query)
+            .map(lift_negations)
             .map_err(|e| bad(explain(e)))?;
 
         let f = self.fields;
@@ -151,8 +153,7 @@ impl SentenceIndex {
             (f.doc, &request.doc),
             (f.zone, &zone),
         ];
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, user_query.box_clone())];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query.box_clone())];
         for (field, value) in filters {
             if let Some(value) = value {
                 let term = TermQuery::new(
@@ -160,7 +161,10 @@ impl SentenceIndex {
                     IndexRecordOption::Basic,
                 );
                 // Filters must not change the ranking: they score nothing.
-                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
+                clauses.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
+                ));
             }
         }
         Ok((Box::new(BooleanQuery::new(clauses)), user_query))
@@ -195,15 +199,13 @@ impl SentenceIndex {
                 .and_then(|n| u32::try_from(n).ok())
                 .unwrap_or_default()
         };
-        let pretokenized = row
-            .get_first(f.text)
-            .and_then(|v| v.as_pre_tokenized_text())
-            .map(|b| *b)
-            .unwrap_or_else(|| PreTokenizedString {
-                text: String::new(),
-                tokens: Vec::new(),
-            });
-        let highlights = highlight(&pretokenized, patterns);
+        let text = text_of(f.text);
+        let offsets = row
+            .get_first(f.tokens)
+            .and_then(|v| v.as_bytes())
+            .unwrap_or_default();
+        let tokens = decode_offsets(&text, offsets);
+        let highlights = highlight(&text, &tokens, patterns);
         SearchHit {
             doc: text_of(f.doc),
             title: text_of(f.title),
@@ -213,11 +215,39 @@ impl SentenceIndex {
             section: text_of(f.section),
             paragraph: number_of(f.paragraph),
             sentence_id: number_of(f.sentence_id),
-            text: pretokenized.text,
+            text,
             score,
             highlights,
         }
     }
+}
+
+/// Rewrites `A AND NOT B`, which tantivy parses as `+A +(-B)` (a required clause of only
+/// exclusions, which matches nothing), into `+A -B`, the query a user means.
+fn lift_negations(query: Box<dyn Query>) -> Box<dyn Query> {
+    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+        return query;
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (occur, clause) in boolean.clauses() {
+        let clause = lift_negations(clause.box_clone());
+        let only_exclusions = clause.downcast_ref::<BooleanQuery>().and_then(|inner| {
+            let all_not = !inner.clauses().is_empty()
+                && inner.clauses().iter().all(|(o, _)| *o == Occur::MustNot);
+            all_not.then(|| {
+                inner
+                    .clauses()
+                    .iter()
+                    .map(|(o, q)| (*o, q.box_clone()))
+                    .collect::<Vec<_>>()
+            })
+        });
+        match (occur, only_exclusions) {
+            (Occur::Must, Some(inner)) => clauses.extend(inner),
+            (occur, _) => clauses.push((*occur, clause)),
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// A tantivy query parser error in words a user can act on.
@@ -278,8 +308,7 @@ fn collect_patterns(query: &dyn Query, text: Field, out: &mut Vec<Vec<String>>) 
 
 /// Byte ranges of every occurrence of a pattern as consecutive tokens; when no phrase occurs
 /// contiguously (a phrase with slop), the single tokens of the patterns instead. Merged, sorted.
-fn highlight(sentence: &PreTokenizedString, patterns: &[Vec<String>]) -> Vec<Range<usize>> {
-    let tokens = &sentence.tokens;
+fn highlight(text: &str, tokens: &[Token], patterns: &[Vec<String>]) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     for pattern in patterns.iter().filter(|p| !p.is_empty()) {
         for window in tokens.windows(pattern.len()) {
@@ -295,7 +324,7 @@ fn highlight(sentence: &PreTokenizedString, patterns: &[Vec<String>]) -> Vec<Ran
             }
         }
     }
-    ranges.retain(|r| r.start < r.end && sentence.text.get(r.clone()).is_some());
+    ranges.retain(|r| r.start < r.end && text.get(r.clone()).is_some());
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
     for r in ranges {

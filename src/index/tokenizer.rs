@@ -30,6 +30,43 @@ pub fn to_tantivy_tokens(text: &str, tokens: &[Token]) -> Vec<TantivyToken> {
         .collect()
 }
 
+/// Token byte offsets as stored in the `tokens` field: `u32` start and end, little-endian.
+pub fn encode_offsets(tokens: &[TantivyToken]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(tokens.len() * 8);
+    for t in tokens {
+        for offset in [t.offset_from, t.offset_to] {
+            let offset = u32::try_from(offset).expect("a sentence is shorter than 4 GiB");
+            bytes.extend_from_slice(&offset.to_le_bytes());
+        }
+    }
+    bytes
+}
+
+/// The tokens of `text` from stored offsets (the inverse of `encode_offsets`), with their
+/// lowercased texts as indexed. Offsets that do not fit `text` are left out.
+pub fn decode_offsets(text: &str, bytes: &[u8]) -> Vec<TantivyToken> {
+    let word = |chunk: &[u8]| {
+        let mut b = [0u8; 4];
+        b.copy_from_slice(chunk);
+        u32::from_le_bytes(b) as usize
+    };
+    bytes
+        .chunks_exact(8)
+        .filter_map(|pair| {
+            let (from, to) = (word(&pair[..4]), word(&pair[4..]));
+            text.get(from..to).map(|w| (from, to, w))
+        })
+        .enumerate()
+        .map(|(position, (from, to, w))| TantivyToken {
+            offset_from: from,
+            offset_to: to,
+            position,
+            text: w.to_lowercase(),
+            position_length: 1,
+        })
+        .collect()
+}
+
 /// The tokenizer registered as `schema::TOKENIZER`: accurate-mode jieba through `Segmenter`.
 #[derive(Clone)]
 pub struct JiebaTokenizer {
@@ -103,6 +140,15 @@ mod tests {
         assert_eq!(positions, (0..seen.len()).collect::<Vec<_>>());
         let words: String = seen.iter().map(|(_, w)| w.as_str()).collect();
         assert_eq!(words, text);
+    }
+
+    #[test]
+    fn stored_offsets_round_trip() {
+        let text = "美国的延伸威慑承诺";
+        let tokens = to_tantivy_tokens(text, &segmenter().tokens(text));
+        assert_eq!(decode_offsets(text, &encode_offsets(&tokens)), tokens);
+        // Offsets past the end of a (changed) text are dropped, not a panic.
+        assert!(decode_offsets("美", &encode_offsets(&tokens)).is_empty());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::schema::Fields;
-use super::tokenizer::to_tantivy_tokens;
+use super::tokenizer::{encode_offsets, to_tantivy_tokens};
 use super::{IndexError, SentenceIndex};
 use crate::lexicon::LexiconSet;
 use crate::model::{AnnotatedDocument, DocMeta};
@@ -126,19 +126,13 @@ impl SentenceWriter {
         }
         let f = self.fields;
         let meta = meta_object(&doc.doc.meta);
-        let date = doc
-            .doc
-            .meta
-            .date
-            .map(|d| d.to_string())
-            .unwrap_or_default();
+        let date = doc.doc.meta.date.map(|d| d.to_string()).unwrap_or_default();
         for (sentence, annotation) in doc.doc.sentences.iter().zip(&doc.annotations) {
             let text = &sentence.text;
-            if let Some(t) = annotation
-                .tokens
-                .iter()
-                .find(|t| text.get(t.byte_start as usize..t.byte_end as usize).is_none())
-            {
+            if let Some(t) = annotation.tokens.iter().find(|t| {
+                text.get(t.byte_start as usize..t.byte_end as usize)
+                    .is_none()
+            }) {
                 return Err(bad(format!(
                     "sentence {}: token {}..{} is not on character boundaries of its text",
                     sentence.id, t.byte_start, t.byte_end
@@ -178,11 +172,13 @@ impl SentenceWriter {
             }
             row.add_object(f.meta, meta.clone());
             row.add_text(f.doc_hash, &doc.doc.content_hash);
+            let tokens = to_tantivy_tokens(text, &annotation.tokens);
+            row.add_bytes(f.tokens, &encode_offsets(&tokens));
             row.add_pre_tokenized_text(
                 f.text,
                 PreTokenizedString {
                     text: text.clone(),
-                    tokens: to_tantivy_tokens(text, &annotation.tokens),
+                    tokens,
                 },
             );
             self.writer
