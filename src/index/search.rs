@@ -125,10 +125,7 @@ impl SentenceIndex {
     }
 
     /// The full query (user query AND filters) and the user's part alone (for highlighting).
-    fn build_query(
-        &self,
-        request: &SearchRequest,
-    ) -> Result<(Box<dyn Query>, Box<dyn Query>), SearchError> {
+    fn build_query(&self, request: &SearchRequest) -> Result<ParsedQuery, SearchError> {
         let bad = |message: String| SearchError::BadQuery {
             query: request.query.clone(),
             message,
@@ -221,6 +218,9 @@ impl SentenceIndex {
         }
     }
 }
+
+/// The full query (the user's AND the filters), and the user's part alone.
+type ParsedQuery = (Box<dyn Query>, Box<dyn Query>);
 
 /// Rewrites `A AND NOT B`, which tantivy parses as `+A +(-B)` (a required clause of only
 /// exclusions, which matches nothing), into `+A -B`, the query a user means.
