@@ -20,14 +20,15 @@ use mine::segment::Segmenter;
 
 const EXAMPLES: &str = "\
 Query language (tantivy's, over the jieba-segmented sentence text):
-  延伸威慑                 a word; if jieba cuts it into several tokens it must match as that word
-  美国 延伸威慑            both words anywhere in the sentence (words are joined by AND)
-  \"安全 承诺\"              a phrase: 安全 directly followed by 承诺
-  威胁 OR 挑战             any of these words
-  威胁 AND NOT 朝鲜        exclusion (also: 威胁 -朝鲜); parentheses group
-  period:biden  category:threat_narrative  entry:\"threat_narrative/威胁\"
-  zone:note  doc:ID  title:同盟  section:拜登  meta.COLUMN:VALUE      fields
-  *                        every sentence (with filters)
+  延伸威慑                  a word; if jieba cuts it into several tokens it must match as that word
+  美国 延伸威慑             both words anywhere in the sentence (words are joined by AND)
+  \"安全 承诺\"               a phrase: 安全 directly followed by 承诺
+  威胁 OR 挑战              any of these words
+  威胁 AND NOT 朝鲜         exclusion (also: 威胁 -朝鲜); parentheses group
+  sub:威慑                  recall: also inside longer words (延伸威慑), from jieba's search mode
+  fields: period:biden  category:threat_narrative  entry:\"threat_narrative/威胁\"
+          zone:note  doc:ID  title:同盟  section:拜登  meta.COLUMN:VALUE
+  *                         every sentence (with filters)
 
 Examples:
   mine search 延伸威慑 --period biden

@@ -31,7 +31,7 @@ pub use search::{SearchError, SearchHit, SearchRequest, SearchResults};
 pub use writer::SentenceWriter;
 
 use crate::segment::Segmenter;
-use tokenizer::JiebaTokenizer;
+use tokenizer::{JiebaSubTokenizer, JiebaTokenizer};
 
 /// The marker file of a mine index, next to tantivy's `meta.json`.
 pub const MARKER_FILE: &str = "mine-index.json";
@@ -88,6 +88,8 @@ pub struct SentenceIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Cuts the search-mode sub-words of the `sub` field when writing.
+    segmenter: Segmenter,
 }
 
 impl SentenceIndex {
@@ -170,7 +172,11 @@ impl SentenceIndex {
         // Tokenizers are not persisted: register ours on every open, before any query or write.
         index
             .tokenizers()
-            .register(schema::TOKENIZER, JiebaTokenizer::new(segmenter));
+            .register(schema::TOKENIZER, JiebaTokenizer::new(segmenter.clone()));
+        index.tokenizers().register(
+            schema::SUB_TOKENIZER,
+            JiebaSubTokenizer::new(segmenter.clone()),
+        );
         let fields =
             schema::fields_of(&index.schema()).ok_or_else(|| IndexError::SchemaVersion {
                 dir: dir.to_path_buf(),
@@ -187,6 +193,7 @@ impl SentenceIndex {
             index,
             reader,
             fields,
+            segmenter,
         })
     }
 

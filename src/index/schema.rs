@@ -17,6 +17,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Name under which the query-side jieba tokenizer is registered (see `tokenizer.rs`).
 pub const TOKENIZER: &str = "mine_jieba";
 
+/// Name of the search-mode tokenizer of the recall field `sub` (see `tokenizer.rs`).
+pub const SUB_TOKENIZER: &str = "mine_jieba_sub";
+
 /// Field names as a user types them in a query (`period:biden`, `category:threat_narrative`).
 pub mod name {
     pub const DOC: &str = "doc";
@@ -35,6 +38,7 @@ pub mod name {
     pub const DOC_HASH: &str = "doc_hash";
     pub const TEXT: &str = "text";
     pub const TOKENS: &str = "tokens";
+    pub const SUB: &str = "sub";
 }
 
 /// Handles of every field of the schema.
@@ -70,6 +74,10 @@ pub struct Fields {
     /// tantivy stores a pre-tokenized text as its plain string, and highlights must come from the
     /// very tokens that were indexed.
     pub tokens: Field,
+    /// Recall field, not stored: jieba's search-mode sub-words of each token (威慑 inside
+    /// 延伸威慑), each at the position of the token it lies in. Queried only when a user writes
+    /// `sub:威慑`.
+    pub sub: Field,
 }
 
 /// Exact-match string: indexed as one term, stored.
@@ -119,6 +127,14 @@ pub fn build() -> (Schema, Fields) {
         // parser, which must cut a query exactly as the annotation cut the sentence.
         text: builder.add_text_field(name::TEXT, segmented()),
         tokens: builder.add_bytes_field(name::TOKENS, STORED),
+        sub: builder.add_text_field(
+            name::SUB,
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(SUB_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
     };
     (builder.build(), fields)
 }
@@ -143,6 +159,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         doc_hash: f(name::DOC_HASH)?,
         text: f(name::TEXT)?,
         tokens: f(name::TOKENS)?,
+        sub: f(name::SUB)?,
     })
 }
 

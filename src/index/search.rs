@@ -98,12 +98,13 @@ impl SentenceIndex {
         let matches = self.matches(query.as_ref())?;
         let searcher = self.reader.searcher();
         let patterns = highlight_patterns(user_query.as_ref(), self.fields.text);
+        let sub_words = highlight_patterns(user_query.as_ref(), self.fields.sub);
         let mut hits = Vec::new();
         for m in matches.iter().skip(request.offset).take(request.limit) {
             let row: TantivyDocument = searcher
                 .doc(m.address)
                 .map_err(|source| self.tantivy_err(source))?;
-            hits.push(self.hit_of(&row, m.score, &patterns));
+            hits.push(self.hit_of(&row, m.score, &patterns, &sub_words));
         }
         Ok(SearchResults {
             total: matches.len(),
@@ -183,7 +184,13 @@ impl SentenceIndex {
         Ok(matches)
     }
 
-    fn hit_of(&self, row: &TantivyDocument, score: Score, patterns: &[Vec<String>]) -> SearchHit {
+    fn hit_of(
+        &self,
+        row: &TantivyDocument,
+        score: Score,
+        patterns: &[Vec<String>],
+        sub_words: &[Vec<String>],
+    ) -> SearchHit {
         let f = self.fields;
         let text_of = |field: Field| {
             row.get_first(field)
@@ -202,7 +209,15 @@ impl SentenceIndex {
             .and_then(|v| v.as_bytes())
             .unwrap_or_default();
         let tokens = decode_offsets(&text, offsets);
-        let highlights = highlight(&text, &tokens, patterns);
+        let mut highlights = highlight(&text, &tokens, patterns);
+        // A `sub:` word lies inside a token: mark where it stands in the text.
+        for word in sub_words.iter().flatten() {
+            highlights.extend(
+                text.match_indices(word.as_str())
+                    .map(|(i, w)| i..i + w.len()),
+            );
+        }
+        let highlights = merge(highlights);
         SearchHit {
             doc: text_of(f.doc),
             title: text_of(f.title),
@@ -325,6 +340,11 @@ fn highlight(text: &str, tokens: &[Token], patterns: &[Vec<String>]) -> Vec<Rang
         }
     }
     ranges.retain(|r| r.start < r.end && text.get(r.clone()).is_some());
+    merge(ranges)
+}
+
+/// Sorted, overlapping ranges joined.
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
     for r in ranges {

@@ -568,3 +568,40 @@ fn annotations_that_do_not_fit_the_text_are_rejected() {
     doc.annotations.pop();
     assert!(writer.add(&doc, &lexicons()).is_err());
 }
+
+#[test]
+fn the_sub_field_finds_a_word_inside_a_longer_token() {
+    let (_tmp, index) = index_with(&[document(
+        "delta",
+        "d",
+        &[
+            ("中华人民共和国成立。", "earlier", Zone::Body),
+            ("人民的力量。", "earlier", Zone::Body),
+        ],
+    )]);
+    // In `text` 共和国 is not a token of sentence 0 (中华人民共和国 is).
+    assert!(found(&index, &SearchRequest::new("共和国")).is_empty());
+    assert_eq!(
+        found(&index, &SearchRequest::new("sub:共和国")),
+        ids(&[("delta", 0)])
+    );
+    assert_eq!(
+        sorted(found(&index, &SearchRequest::new("sub:人民"))),
+        ids(&[("delta", 0), ("delta", 1)])
+    );
+    // A phrase of sub-words across consecutive tokens.
+    assert_eq!(
+        found(&index, &SearchRequest::new("sub:\"共和国 成立\"")),
+        ids(&[("delta", 0)])
+    );
+    let hit = &index
+        .search(&SearchRequest::new("sub:共和国"))
+        .expect("search")
+        .hits[0];
+    let words: Vec<&str> = hit
+        .highlights
+        .iter()
+        .map(|r| &hit.text[r.clone()])
+        .collect();
+    assert_eq!(words, ["共和国"]);
+}

@@ -30,6 +30,31 @@ pub fn to_tantivy_tokens(text: &str, tokens: &[Token]) -> Vec<TantivyToken> {
         .collect()
 }
 
+/// Search-mode sub-words of `text` (`search_tokens`, which include the accurate tokens
+/// themselves), each at the ordinal of the accurate token it starts in, so that a phrase of
+/// sub-words matches across consecutive tokens as it does in the `text` field.
+pub fn to_sub_tokens(text: &str, tokens: &[Token], search_tokens: &[Token]) -> Vec<TantivyToken> {
+    let mut out: Vec<TantivyToken> = search_tokens
+        .iter()
+        .filter_map(|s| {
+            let word = text.get(s.byte_start as usize..s.byte_end as usize)?;
+            let position = tokens
+                .iter()
+                .position(|t| t.byte_start <= s.byte_start && s.byte_start < t.byte_end)?;
+            Some(TantivyToken {
+                offset_from: s.byte_start as usize,
+                offset_to: s.byte_end as usize,
+                position,
+                text: word.to_lowercase(),
+                position_length: 1,
+            })
+        })
+        .collect();
+    // Tantivy wants positions in order.
+    out.sort_by_key(|t| (t.position, t.offset_from, t.offset_to));
+    out
+}
+
 /// Token byte offsets as stored in the `tokens` field: `u32` start and end, little-endian.
 pub fn encode_offsets(tokens: &[TantivyToken]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(tokens.len() * 8);
@@ -90,6 +115,31 @@ impl Tokenizer for JiebaTokenizer {
     }
 }
 
+/// The tokenizer registered as `schema::SUB_TOKENIZER`: search-mode sub-words for `sub:` queries.
+#[derive(Clone)]
+pub struct JiebaSubTokenizer {
+    segmenter: Segmenter,
+}
+
+impl JiebaSubTokenizer {
+    pub fn new(segmenter: Segmenter) -> Self {
+        JiebaSubTokenizer { segmenter }
+    }
+}
+
+impl Tokenizer for JiebaSubTokenizer {
+    type TokenStream<'a> = JiebaTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream {
+        let tokens = self.segmenter.tokens(text);
+        let search = self.segmenter.search_tokens(text);
+        JiebaTokenStream {
+            tokens: to_sub_tokens(text, &tokens, &search),
+            next: 0,
+        }
+    }
+}
+
 /// The tokens of one text, handed out one by one.
 pub struct JiebaTokenStream {
     tokens: Vec<TantivyToken>,
@@ -140,6 +190,20 @@ mod tests {
         assert_eq!(positions, (0..seen.len()).collect::<Vec<_>>());
         let words: String = seen.iter().map(|(_, w)| w.as_str()).collect();
         assert_eq!(words, text);
+    }
+
+    #[test]
+    fn sub_words_sit_at_the_position_of_their_token() {
+        let text = "中华人民共和国成立";
+        let seg = segmenter();
+        let tokens = seg.tokens(text);
+        let subs = to_sub_tokens(text, &tokens, &seg.search_tokens(text));
+        let at = |w: &str| subs.iter().find(|t| t.text == w).map(|t| t.position);
+        assert_eq!(at("中华人民共和国"), Some(0));
+        assert_eq!(at("人民"), Some(0));
+        assert_eq!(at("共和国"), Some(0));
+        assert_eq!(at("成立"), Some(1));
+        assert!(subs.windows(2).all(|w| w[0].position <= w[1].position));
     }
 
     #[test]

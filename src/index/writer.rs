@@ -13,10 +13,11 @@ use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::schema::Fields;
-use super::tokenizer::{encode_offsets, to_tantivy_tokens};
+use super::tokenizer::{encode_offsets, to_sub_tokens, to_tantivy_tokens};
 use super::{IndexError, SentenceIndex};
 use crate::lexicon::LexiconSet;
 use crate::model::{AnnotatedDocument, DocMeta};
+use crate::segment::Segmenter;
 
 /// Memory for tantivy's indexing thread before it writes a segment.
 const WRITER_MEMORY: usize = 64_000_000;
@@ -79,6 +80,7 @@ impl SentenceIndex {
             writer,
             fields: self.fields,
             dir: self.dir.clone(),
+            segmenter: self.segmenter.clone(),
         })
     }
 }
@@ -88,6 +90,7 @@ pub struct SentenceWriter {
     writer: IndexWriter,
     fields: Fields,
     dir: std::path::PathBuf,
+    segmenter: Segmenter,
 }
 
 impl SentenceWriter {
@@ -172,6 +175,20 @@ impl SentenceWriter {
             }
             row.add_object(f.meta, meta.clone());
             row.add_text(f.doc_hash, &doc.doc.content_hash);
+            // Search mode refines the accurate cut, so the sub-words fall inside the annotation's
+            // tokens (a sub-word that does not is left out).
+            let sub = to_sub_tokens(
+                text,
+                &annotation.tokens,
+                &self.segmenter.search_tokens(text),
+            );
+            row.add_pre_tokenized_text(
+                f.sub,
+                PreTokenizedString {
+                    text: text.clone(),
+                    tokens: sub,
+                },
+            );
             let tokens = to_tantivy_tokens(text, &annotation.tokens);
             row.add_bytes(f.tokens, &encode_offsets(&tokens));
             row.add_pre_tokenized_text(
