@@ -337,7 +337,9 @@ fn print_table(
         let kwic = Kwic::new(&hit.text, &hit.highlights, CONTEXT_COLUMNS, CONTEXT_COLUMNS);
         // The ellipsis takes a column of the left budget.
         let indent = rank_w + 2 + (CONTEXT_COLUMNS + 1).saturating_sub(kwic.left_width());
-        writeln!(out, "{}{}", " ".repeat(indent), kwic.render(open, close))?;
+        // A stray line break or tab in a sentence would break the table's rows.
+        let line = kwic.render(open, close).replace(['\n', '\r', '\t'], " ");
+        writeln!(out, "{}{line}", " ".repeat(indent))?;
     }
     Ok(())
 }

@@ -141,7 +141,7 @@ impl SentenceIndex {
         let user_query = parser
             .parse_query(&request.query)
             .map(lift_negations)
-            .map_err(|e| bad(explain(e)))?;
+            .map_err(|e| bad(explain(e, &request.query)))?;
 
         let f = self.fields;
         let zone = request.zone.map(|z| z.as_str().to_string());
@@ -266,11 +266,16 @@ fn lift_negations(query: Box<dyn Query>) -> Box<dyn Query> {
 }
 
 /// A tantivy query parser error in words a user can act on.
-fn explain(err: QueryParserError) -> String {
+fn explain(err: QueryParserError, query: &str) -> String {
     match err {
-        QueryParserError::SyntaxError(s) => format!(
-            "syntax error near `{s}` (check the quotes and parentheses; operators are AND, OR, NOT in capitals)"
-        ),
+        QueryParserError::SyntaxError(near) => {
+            let advice = "check that quotes and parentheses are closed and that AND, OR, NOT (in capitals) stand between words";
+            if near.trim() == query.trim() {
+                format!("syntax error: {advice}")
+            } else {
+                format!("syntax error near `{near}`: {advice}")
+            }
+        }
         QueryParserError::FieldDoesNotExist(field) => format!(
             "there is no field `{field}` (fields: {}, {}, {}, {}, {}, {}, {}, meta.COLUMN); to search for a colon, put the words in quotes",
             schema::name::TEXT,

@@ -415,6 +415,14 @@ fn bad_queries_say_what_is_wrong() {
     assert!(err("   ").contains("empty"));
     let e = err("NOT 威胁");
     assert!(e.contains("NOT"), "{e}");
+    for q in ["\"延伸威慑", "(威胁 OR 承诺", "威胁 AND"] {
+        let e = err(q);
+        assert!(
+            e.starts_with(&format!("cannot read the query `{q}`: syntax error")),
+            "{e}"
+        );
+        assert!(e.contains("quotes and parentheses are closed"), "{e}");
+    }
 }
 
 #[test]
@@ -481,8 +489,17 @@ fn nothing_changes_before_commit_and_a_dropped_writer_changes_nothing() {
     assert_eq!(sorted(found(&index, &SearchRequest::new("*"))), before);
     let mut writer = index.writer().expect("writer after a dropped one");
     writer.delete_all().expect("delete all");
+    writer
+        .add(
+            &document("gamma", "g", &[("威胁。", "biden", Zone::Body)]),
+            &lexicons(),
+        )
+        .expect("add");
     writer.commit().expect("commit");
-    assert!(found(&index, &SearchRequest::new("*")).is_empty());
+    assert_eq!(
+        found(&index, &SearchRequest::new("*")),
+        ids(&[("gamma", 0)])
+    );
 }
 
 #[test]
