@@ -622,3 +622,31 @@ fn the_sub_field_finds_a_word_inside_a_longer_token() {
         .collect();
     assert_eq!(words, ["共和国"]);
 }
+
+#[test]
+fn highlights_at_the_edges_of_sentences_with_emoji_and_rare_characters() {
+    let (_tmp, index) = index_with(&[document(
+        "emoji",
+        "e",
+        &[
+            ("😀延伸威慑", "biden", Zone::Body),
+            ("威胁👨‍👩‍👧", "biden", Zone::Body),
+            ("𠀀威胁𠀀", "biden", Zone::Body),
+        ],
+    )]);
+    let results = index
+        .search(&SearchRequest::new("延伸威慑 OR 威胁"))
+        .expect("search");
+    assert_eq!(results.total, 3);
+    for hit in &results.hits {
+        assert_eq!(hit.highlights.len(), 1, "{hit:?}");
+        let word = &hit.text[hit.highlights[0].clone()];
+        assert!(word == "延伸威慑" || word == "威胁", "{word}");
+        for (left, right) in [(0, 0), (1, 1), (2, 2), (3, 3), (40, 40)] {
+            let line = Kwic::new(&hit.text, &hit.highlights, left, right).render("[", "]");
+            assert!(line.contains(&format!("[{word}]")), "{line}");
+        }
+        let whole = Kwic::new(&hit.text, &hit.highlights, 40, 40).render("", "");
+        assert_eq!(whole, hit.text);
+    }
+}
