@@ -1,0 +1,248 @@
+//! Writing the sentence index: `SentenceWriter` turns each sentence of an `AnnotatedDocument` into
+//! one tantivy document (text pre-tokenized from the annotation's tokens), deletes a document's
+//! rows by id, and commits. Nothing is visible to searchers, and no old segment is removed, before
+//! `commit`: dropping a writer (a crash, Ctrl-C) leaves the previous commit as it was.
+//!
+//! Also gives back `indexed_docs` (doc id → content hash of the committed index) for incremental
+//! reruns.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use tantivy::schema::OwnedValue;
+use tantivy::tokenizer::PreTokenizedString;
+use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
+
+use super::schema::Fields;
+use super::tokenizer::{encode_offsets, to_sub_tokens, to_tantivy_tokens};
+use super::{IndexError, SentenceIndex};
+use crate::lexicon::LexiconSet;
+use crate::model::{AnnotatedDocument, DocMeta};
+use crate::segment::Segmenter;
+
+/// Memory for tantivy's indexing thread before it writes a segment.
+const WRITER_MEMORY: usize = 64_000_000;
+
+impl SentenceIndex {
+    /// The committed documents: doc id → `doc_hash` (the content hash of its source file).
+    /// A document without sentences has no rows and is not listed.
+    pub fn indexed_docs(&self) -> Result<BTreeMap<String, String>, IndexError> {
+        self.reload()?;
+        let searcher = self.reader.searcher();
+        let mut docs = BTreeMap::new();
+        for segment in searcher.segment_readers() {
+            let columns = segment.fast_fields();
+            let column = |name| {
+                columns
+                    .str(name)
+                    .map_err(|source| self.tantivy_err(source))?
+                    .ok_or_else(|| {
+                        self.tantivy_err(TantivyError::SchemaError(format!(
+                            "fast field `{name}` is missing"
+                        )))
+                    })
+            };
+            let (ids, hashes) = (column("doc")?, column("doc_hash")?);
+            let (mut id, mut hash) = (String::new(), String::new());
+            for row in segment.doc_ids_alive() {
+                let (Some(id_ord), Some(hash_ord)) =
+                    (ids.term_ords(row).next(), hashes.term_ords(row).next())
+                else {
+                    continue;
+                };
+                let io = |source| IndexError::Io {
+                    path: self.dir.clone(),
+                    source,
+                };
+                ids.ord_to_str(id_ord, &mut id).map_err(io)?;
+                hashes.ord_to_str(hash_ord, &mut hash).map_err(io)?;
+                if !docs.contains_key(&id) {
+                    docs.insert(id.clone(), hash.clone());
+                }
+            }
+        }
+        Ok(docs)
+    }
+
+    /// The one writer of the index. Another process (or handle) holding it is an error that says
+    /// another `mine index` is running.
+    pub fn writer(&self) -> Result<SentenceWriter, IndexError> {
+        // One indexing thread: the machine's cores are busy annotating documents.
+        let writer = self
+            .index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(|source| match source {
+                TantivyError::LockFailure(..) => IndexError::Locked {
+                    dir: self.dir.clone(),
+                },
+                source => self.tantivy_err(source),
+            })?;
+        Ok(SentenceWriter {
+            writer,
+            fields: self.fields,
+            dir: self.dir.clone(),
+            segmenter: self.segmenter.clone(),
+        })
+    }
+}
+
+/// Adds and deletes sentences; nothing is visible until `commit`.
+pub struct SentenceWriter {
+    writer: IndexWriter,
+    fields: Fields,
+    dir: std::path::PathBuf,
+    segmenter: Segmenter,
+}
+
+impl SentenceWriter {
+    /// Deletes every row of document `id` (applied at commit, before the rows added after it).
+    pub fn delete_doc(&mut self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.doc, id));
+    }
+
+    /// Deletes every row (for a rebuild); the old rows stay searchable until `commit`.
+    pub fn delete_all(&mut self) -> Result<(), IndexError> {
+        self.writer
+            .delete_all_documents()
+            .map(|_| ())
+            .map_err(|source| self.tantivy_err(source))
+    }
+
+    /// Adds one row per sentence of `doc`; returns the number of rows. `lexicons` is the set the
+    /// hits were tagged with (their indices point into it).
+    pub fn add(
+        &mut self,
+        doc: &AnnotatedDocument,
+        lexicons: &LexiconSet,
+    ) -> Result<usize, IndexError> {
+        let id = &doc.doc.meta.id;
+        let bad = |message: String| IndexError::Annotation {
+            doc: id.clone(),
+            message,
+        };
+        if doc.annotations.len() != doc.doc.sentences.len() {
+            return Err(bad(format!(
+                "{} annotations for {} sentences",
+                doc.annotations.len(),
+                doc.doc.sentences.len()
+            )));
+        }
+        let f = self.fields;
+        let meta = meta_object(&doc.doc.meta);
+        let date = doc.doc.meta.date.map(|d| d.to_string()).unwrap_or_default();
+        for (sentence, annotation) in doc.doc.sentences.iter().zip(&doc.annotations) {
+            let text = &sentence.text;
+            if let Some(t) = annotation.tokens.iter().find(|t| {
+                text.get(t.byte_start as usize..t.byte_end as usize)
+                    .is_none()
+            }) {
+                return Err(bad(format!(
+                    "sentence {}: token {}..{} is not on character boundaries of its text",
+                    sentence.id, t.byte_start, t.byte_end
+                )));
+            }
+            let mut categories = BTreeSet::new();
+            let mut entries = BTreeSet::new();
+            for hit in &annotation.hits {
+                let category = lexicons.categories.get(hit.category);
+                let entry = category.and_then(|c| c.entries.get(hit.entry));
+                let (Some(category), Some(entry)) = (category, entry) else {
+                    return Err(bad(format!(
+                        "sentence {}: hit of category {} entry {} is not in the lexicons",
+                        sentence.id, hit.category, hit.entry
+                    )));
+                };
+                categories.insert(category.name.as_str());
+                entries.insert(format!("{}/{}", category.name, entry.term));
+            }
+
+            let mut row = TantivyDocument::new();
+            row.add_text(f.doc, id);
+            row.add_text(f.title, &doc.doc.meta.title);
+            row.add_text(f.date, &date);
+            row.add_text(f.zone, sentence.zone.as_str());
+            row.add_text(f.section, doc.doc.section_path(sentence.section));
+            row.add_u64(f.paragraph, u64::from(sentence.paragraph));
+            row.add_u64(f.sentence_id, u64::from(sentence.id));
+            row.add_text(f.period, &annotation.period.period);
+            row.add_text(f.period_source, annotation.period.source.as_str());
+            row.add_text(f.period_evidence, &annotation.period.evidence);
+            for category in categories {
+                row.add_text(f.category, category);
+            }
+            for entry in entries {
+                row.add_text(f.entry, entry);
+            }
+            row.add_object(f.meta, meta.clone());
+            row.add_text(f.doc_hash, &doc.doc.content_hash);
+            // Search mode refines the accurate cut, so the sub-words fall inside the annotation's
+            // tokens (a sub-word that does not is left out).
+            let sub = to_sub_tokens(
+                text,
+                &annotation.tokens,
+                &self.segmenter.search_tokens(text),
+            );
+            row.add_pre_tokenized_text(
+                f.sub,
+                PreTokenizedString {
+                    text: text.clone(),
+                    tokens: sub,
+                },
+            );
+            let tokens = to_tantivy_tokens(text, &annotation.tokens);
+            row.add_bytes(f.tokens, &encode_offsets(&tokens));
+            row.add_pre_tokenized_text(
+                f.text,
+                PreTokenizedString {
+                    text: text.clone(),
+                    tokens,
+                },
+            );
+            self.writer
+                .add_document(row)
+                .map_err(|source| self.tantivy_err(source))?;
+        }
+        Ok(doc.doc.sentences.len())
+    }
+
+    /// Makes every change since the writer was opened visible at once, then waits for merges.
+    pub fn commit(mut self) -> Result<(), IndexError> {
+        self.writer
+            .commit()
+            .map_err(|source| self.tantivy_err(source))?;
+        let dir = self.dir;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|source| IndexError::Tantivy { dir, source })
+    }
+
+    fn tantivy_err(&self, source: TantivyError) -> IndexError {
+        IndexError::Tantivy {
+            dir: self.dir.clone(),
+            source,
+        }
+    }
+}
+
+/// The document's metadata as a JSON object: `file`, `authors`, `journal`, then the extra columns
+/// of `metadata.csv` (which win over the fixed names when they share one).
+fn meta_object(meta: &DocMeta) -> BTreeMap<String, OwnedValue> {
+    let mut object = BTreeMap::new();
+    object.insert("file".to_string(), OwnedValue::Str(meta.file.clone()));
+    object.insert(
+        "authors".to_string(),
+        OwnedValue::Array(
+            meta.authors
+                .iter()
+                .map(|a| OwnedValue::Str(a.clone()))
+                .collect(),
+        ),
+    );
+    if let Some(journal) = &meta.journal {
+        object.insert("journal".to_string(), OwnedValue::Str(journal.clone()));
+    }
+    for (key, value) in &meta.extra {
+        object.insert(key.clone(), OwnedValue::Str(value.clone()));
+    }
+    object
+}
