@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use mine::index::SentenceIndex;
-use mine::lexicon::{Category, Entry, LexiconSet};
+use mine::lexicon::{Category, Entry, LexiconSet, ModifierRule};
 use mine::model::{
     AnnotatedDocument, DocMeta, Document, Hit, PeriodCall, PeriodSource, Sentence,
     SentenceAnnotation, Token, Zone,
@@ -22,8 +22,8 @@ fn segmenter() -> Segmenter {
 }
 
 fn lexicons() -> LexiconSet {
-    LexiconSet {
-        categories: vec![Category {
+    LexiconSet::new(
+        vec![Category {
             name: "assurance_commitment".into(),
             subcategories: vec!["deterrence".into()],
             entries: vec![Entry {
@@ -32,7 +32,8 @@ fn lexicons() -> LexiconSet {
             }],
             ..Category::default()
         }],
-    }
+        ModifierRule::default(),
+    )
 }
 
 /// A naive period call, enough to give the seeds sentences in several periods.

@@ -6,7 +6,7 @@ use std::path::Path;
 use tempfile::TempDir;
 
 use super::*;
-use crate::lexicon::{Category, Entry, LexiconSet};
+use crate::lexicon::{Category, Entry, LexiconSet, ModifierRule};
 use crate::model::{
     AnnotatedDocument, DocMeta, Document, Hit, PartialDate, PeriodCall, PeriodSource, Section,
     Sentence, SentenceAnnotation, Zone,
@@ -21,8 +21,8 @@ fn lexicons() -> LexiconSet {
         term: term.to_string(),
         ..Entry::default()
     };
-    LexiconSet {
-        categories: vec![
+    LexiconSet::new(
+        vec![
             Category {
                 name: "assurance_commitment".into(),
                 subcategories: vec!["deterrence".into()],
@@ -36,7 +36,8 @@ fn lexicons() -> LexiconSet {
                 ..Category::default()
             },
         ],
-    }
+        ModifierRule::default(),
+    )
 }
 
 /// A document whose sentences are `(text, period, zone)`, segmented with the placeholder
