@@ -215,7 +215,7 @@ impl Parser {
         if caption {
             return self.drop(unit, "photo caption");
         }
-        if running_head && self.stage != Stage::Start {
+        if running_head && matches!(self.stage, Stage::Front | Stage::Body) {
             return self.drop(unit, "running head (repeated line)");
         }
         if self.stage != Stage::Start && zones::is_notes_header(raw) {
@@ -266,7 +266,11 @@ impl Parser {
             return;
         }
         let markdown = headings::markdown(&cleaned.text).map(|(l, t)| (l, t.to_string()));
-        // 4. English back matter.
+        // 4. Front matter (before the English test: contact lines are mostly Latin letters).
+        if self.stage != Stage::Back && zones::is_front_matter(&cleaned.text) {
+            return self.whole_paragraph(Zone::Front, unit.line, cleaned);
+        }
+        // 5. English back matter.
         if zones::is_english(&cleaned.text) {
             let heading_like = markdown.is_some() || raw.starts_with("**");
             if self.stage == Stage::Body
@@ -278,10 +282,6 @@ impl Parser {
         }
         if self.stage == Stage::Back {
             return self.whole_paragraph(Zone::Back, unit.line, strip_hashes(cleaned));
-        }
-        // 5. Front matter.
-        if zones::is_front_matter(&cleaned.text) {
-            return self.whole_paragraph(Zone::Front, unit.line, cleaned);
         }
         // 6. Headings.
         let heading = match &markdown {
