@@ -29,8 +29,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let bytes = fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let decoded = decode::decode(&bytes).with_context(|| format!("cannot decode {}", args.file.display()))?;
+    let bytes =
+        fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let decoded =
+        decode::decode(&bytes).with_context(|| format!("cannot decode {}", args.file.display()))?;
     let rel = args.file.to_string_lossy().replace('\\', "/");
     let meta = metadata::default_meta(&rel);
     let mut doc = structure::parse(&decoded.text, meta);
@@ -70,11 +72,24 @@ pub fn print_document(doc: &Document, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "\nsections ({})", doc.sections.len())?;
     for s in &doc.sections {
         let indent = "  ".repeat(s.level as usize);
-        let number = if s.number.is_empty() { String::new() } else { format!("{} ", s.number) };
-        writeln!(out, "{indent}[{}] {number}{}  (level {}, line {})", s.id, s.title, s.level, s.line)?;
+        let number = if s.number.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", s.number)
+        };
+        writeln!(
+            out,
+            "{indent}[{}] {number}{}  (level {}, line {})",
+            s.id, s.title, s.level, s.line
+        )?;
     }
 
-    writeln!(out, "\nparagraphs ({}) and sentences ({})", doc.paragraphs.len(), doc.sentences.len())?;
+    writeln!(
+        out,
+        "\nparagraphs ({}) and sentences ({})",
+        doc.paragraphs.len(),
+        doc.sentences.len()
+    )?;
     let mut sentences = doc.sentences.iter().peekable();
     for p in &doc.paragraphs {
         let section = doc.section_path(p.section);
@@ -84,7 +99,11 @@ pub fn print_document(doc: &Document, out: &mut impl Write) -> io::Result<()> {
             p.id,
             p.zone,
             p.line,
-            if section.is_empty() { String::new() } else { format!("  § {section}") }
+            if section.is_empty() {
+                String::new()
+            } else {
+                format!("  § {section}")
+            }
         )?;
         while let Some(s) = sentences.next_if(|s| s.paragraph == p.id) {
             let refs = if s.note_refs.is_empty() {
@@ -99,7 +118,15 @@ pub fn print_document(doc: &Document, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "\nnotes ({})", doc.notes.len())?;
     for n in &doc.notes {
         let dates: Vec<String> = n.dates.iter().map(|d| d.to_string()).collect();
-        writeln!(out, "  {} ({:?}, line {}) dates [{}]: {}", n.id, n.kind, n.line, dates.join(", "), n.text)?;
+        writeln!(
+            out,
+            "  {} ({:?}, line {}) dates [{}]: {}",
+            n.id,
+            n.kind,
+            n.line,
+            dates.join(", "),
+            n.text
+        )?;
     }
 
     writeln!(out, "\nrepairs ({})", doc.repairs.len())?;

@@ -46,8 +46,9 @@ pub struct Heading {
     pub run_in: Option<String>,
 }
 
-static MD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(#{1,6})\s+(.*?)\s*#*\s*$").expect("the Markdown heading pattern is valid"));
+static MD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(#{1,6})\s+(.*?)\s*#*\s*$").expect("the Markdown heading pattern is valid")
+});
 
 const CJK_NUM: &str = "[一二三四五六七八九十百零〇]+";
 
@@ -57,10 +58,22 @@ static NUMBERED: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
     vec![
         (Style::Chapter, r(format!(r"^(第{n}[章节部分]+)\s*(.*)$"))),
         (Style::Cjk, r(format!(r"^({n})\s*[、，,．.]\s*(.+)$"))),
-        (Style::ParenCjk, r(format!(r"^([（(]\s*{n}\s*[）)])\s*(.+)$"))),
-        (Style::Decimal(2), r(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s*(\D.*)$".to_string())),
-        (Style::Decimal(1), r(r"^(\d{1,2})\s*[.．、]\s*(\D.*)$".to_string())),
-        (Style::ParenArabic, r(r"^([（(]\s*\d{1,2}\s*[）)])\s*(.+)$".to_string())),
+        (
+            Style::ParenCjk,
+            r(format!(r"^([（(]\s*{n}\s*[）)])\s*(.+)$")),
+        ),
+        (
+            Style::Decimal(2),
+            r(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s*(\D.*)$".to_string()),
+        ),
+        (
+            Style::Decimal(1),
+            r(r"^(\d{1,2})\s*[.．、]\s*(\D.*)$".to_string()),
+        ),
+        (
+            Style::ParenArabic,
+            r(r"^([（(]\s*\d{1,2}\s*[）)])\s*(.+)$".to_string()),
+        ),
     ]
 });
 
@@ -78,7 +91,16 @@ static RUN_IN: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the run-in heading pattern is valid")
 });
 
-const CONCLUSIONS: [&str; 8] = ["结语", "结论", "结束语", "余论", "引言", "导论", "前言", "参考文献"];
+const CONCLUSIONS: [&str; 8] = [
+    "结语",
+    "结论",
+    "结束语",
+    "余论",
+    "引言",
+    "导论",
+    "前言",
+    "参考文献",
+];
 
 /// Longest title (in characters) of a heading line without `#`.
 const MAX_PLAIN_TITLE: usize = 30;
@@ -97,7 +119,12 @@ pub fn close_han_gaps(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
-        if c == ' ' && i > 0 && i + 1 < chars.len() && is_hanlike(chars[i - 1]) && is_hanlike(chars[i + 1]) {
+        if c == ' '
+            && i > 0
+            && i + 1 < chars.len()
+            && is_hanlike(chars[i - 1])
+            && is_hanlike(chars[i + 1])
+        {
             continue;
         }
         out.push(c);
@@ -164,7 +191,9 @@ fn plain_title_ok(title: &str) -> bool {
     title.chars().count() <= MAX_PLAIN_TITLE
         && !title.contains(['。', '！', '？', '；', ';'])
         && !title.ends_with(['，', ',', '、', '：', ':'])
-        && title.chars().any(|c| c > '\u{2E80}' || c.is_ascii_alphabetic())
+        && title
+            .chars()
+            .any(|c| c > '\u{2E80}' || c.is_ascii_alphabetic())
 }
 
 /// Tracks the styles seen so far and gives each heading its level.
@@ -200,15 +229,39 @@ mod tests {
 
     #[test]
     fn every_numbering_style() {
-        assert_eq!(h("一、问题的提出", None), Some(("一".into(), "问题的提出".into(), Style::Cjk)));
-        assert_eq!(h("（一）博弈论视角", None), Some(("（一）".into(), "博弈论视角".into(), Style::ParenCjk)));
-        assert_eq!(h("(四) 理论机制与研究假设", None).map(|x| x.2), Some(Style::ParenCjk));
-        assert_eq!(h("1. 特朗普政府时期的美日同盟", None).map(|x| x.2), Some(Style::Decimal(1)));
-        assert_eq!(h("3.1 安全保证与日韩的收益贴现", Some(4)).map(|x| (x.0, x.2)), Some(("3.1".into(), Style::Decimal(2))));
-        assert_eq!(h("(1) 日本利益攸关认知降低", None).map(|x| x.2), Some(Style::ParenArabic));
-        assert_eq!(h("一 美日韩合作发展历程", Some(2)).map(|x| x.0), Some("一".into()));
+        assert_eq!(
+            h("一、问题的提出", None),
+            Some(("一".into(), "问题的提出".into(), Style::Cjk))
+        );
+        assert_eq!(
+            h("（一）博弈论视角", None),
+            Some(("（一）".into(), "博弈论视角".into(), Style::ParenCjk))
+        );
+        assert_eq!(
+            h("(四) 理论机制与研究假设", None).map(|x| x.2),
+            Some(Style::ParenCjk)
+        );
+        assert_eq!(
+            h("1. 特朗普政府时期的美日同盟", None).map(|x| x.2),
+            Some(Style::Decimal(1))
+        );
+        assert_eq!(
+            h("3.1 安全保证与日韩的收益贴现", Some(4)).map(|x| (x.0, x.2)),
+            Some(("3.1".into(), Style::Decimal(2)))
+        );
+        assert_eq!(
+            h("(1) 日本利益攸关认知降低", None).map(|x| x.2),
+            Some(Style::ParenArabic)
+        );
+        assert_eq!(
+            h("一 美日韩合作发展历程", Some(2)).map(|x| x.0),
+            Some("一".into())
+        );
         assert_eq!(h("5 结 语", Some(2)).map(|x| x.1), Some("结语".into()));
-        assert_eq!(h("美日韩关系强化的主要表现", Some(2)).map(|x| x.2), Some(Style::Unnumbered(2)));
+        assert_eq!(
+            h("美日韩关系强化的主要表现", Some(2)).map(|x| x.2),
+            Some(Style::Unnumbered(2))
+        );
     }
 
     #[test]
@@ -219,15 +272,37 @@ mod tests {
 
     #[test]
     fn body_sentences_are_not_headings() {
-        assert_eq!(h("1. 美国认为同盟是其全球战略的基石，并要求盟友承担更多责任。", None), None);
-        assert_eq!(h("（1）两个同盟在特朗普政府与拜登政府时期的演化过程，均能够对照本文理论框架", None), None);
+        assert_eq!(
+            h(
+                "1. 美国认为同盟是其全球战略的基石，并要求盟友承担更多责任。",
+                None
+            ),
+            None
+        );
+        assert_eq!(
+            h(
+                "（1）两个同盟在特朗普政府与拜登政府时期的演化过程，均能够对照本文理论框架",
+                None
+            ),
+            None
+        );
         assert_eq!(h("第一，美日、美韩两个双边同盟明显增强。", None), None);
-        assert_eq!(h("2023年4月7日，美日韩三国外交人员在韩国首尔举行三方会谈。", None), None);
+        assert_eq!(
+            h(
+                "2023年4月7日，美日韩三国外交人员在韩国首尔举行三方会谈。",
+                None
+            ),
+            None
+        );
     }
 
     #[test]
     fn run_in_heading_splits_off_the_body() {
-        let head = parse("(1) 日本增加联盟成本分担。自特朗普执政以来，美国施压。", None).unwrap();
+        let head = parse(
+            "(1) 日本增加联盟成本分担。自特朗普执政以来，美国施压。",
+            None,
+        )
+        .unwrap();
         assert_eq!(head.title, "日本增加联盟成本分担");
         assert_eq!(head.run_in.as_deref(), Some("自特朗普执政以来，美国施压。"));
     }
@@ -235,12 +310,35 @@ mod tests {
     #[test]
     fn levels_follow_numbering_not_hashes() {
         let mut levels = Levels::default();
-        let seq = [("1 甲", 3), ("2 乙", 2), ("2.1 丙", 3), ("2.2 丁", 2), ("3 戊", 3), ("3.1 己", 4), ("4 庚", 4)];
-        let got: Vec<u8> = seq.iter().map(|(t, md)| levels.level_of(&parse(t, Some(*md)).unwrap())).collect();
+        let seq = [
+            ("1 甲", 3),
+            ("2 乙", 2),
+            ("2.1 丙", 3),
+            ("2.2 丁", 2),
+            ("3 戊", 3),
+            ("3.1 己", 4),
+            ("4 庚", 4),
+        ];
+        let got: Vec<u8> = seq
+            .iter()
+            .map(|(t, md)| levels.level_of(&parse(t, Some(*md)).unwrap()))
+            .collect();
         assert_eq!(got, vec![1, 1, 2, 2, 1, 2, 1]);
         let mut levels = Levels::default();
-        let seq = ["一、甲", "（一）乙", "1. 丙", "(1) 丁", "(2) 戊", "2. 己", "（二）庚", "二、辛"];
-        let got: Vec<u8> = seq.iter().map(|t| levels.level_of(&parse(t, None).unwrap())).collect();
+        let seq = [
+            "一、甲",
+            "（一）乙",
+            "1. 丙",
+            "(1) 丁",
+            "(2) 戊",
+            "2. 己",
+            "（二）庚",
+            "二、辛",
+        ];
+        let got: Vec<u8> = seq
+            .iter()
+            .map(|t| levels.level_of(&parse(t, None).unwrap()))
+            .collect();
         assert_eq!(got, vec![1, 2, 3, 4, 4, 3, 2, 1]);
         assert_eq!(levels.level_of(&parse("结 语", Some(2)).unwrap()), 1);
     }

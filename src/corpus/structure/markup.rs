@@ -199,8 +199,12 @@ mod tests {
         assert_eq!(c.text, "Trump Says US Ally Would Pay $10 Billion");
         let c = clean_inline("[https://a.kr/news\\\\_view.htm](https://a.kr/news_view.htm).");
         assert_eq!(c.text, "https://a.kr/news_view.htm.");
-        let c = clean_inline("Victor D. Cha, *Alignment despite Antagonism*, 1999, <https://x.org/a>.");
-        assert_eq!(c.text, "Victor D. Cha, Alignment despite Antagonism, 1999, https://x.org/a.");
+        let c =
+            clean_inline("Victor D. Cha, *Alignment despite Antagonism*, 1999, <https://x.org/a>.");
+        assert_eq!(
+            c.text,
+            "Victor D. Cha, Alignment despite Antagonism, 1999, https://x.org/a."
+        );
         let c = clean_inline("一段<span class=\"x\">文字</span><br/>结束");
         assert_eq!(c.text, "一段文字结束");
         assert!(c.summary().contains("3 HTML tags"), "{}", c.summary());

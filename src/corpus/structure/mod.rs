@@ -292,11 +292,13 @@ impl Parser {
             return self.heading(unit, heading, cleaned);
         }
         // 7. Author lines right after the title.
-        if self.stage == Stage::Front && !self.authors_done && self.drafts.len() <= 4 {
-            if let Some(names) = zones::author_names(&cleaned.text) {
-                self.authors.extend(names);
-                return self.whole_paragraph(Zone::Front, unit.line, cleaned);
-            }
+        if self.stage == Stage::Front
+            && !self.authors_done
+            && self.drafts.len() <= 4
+            && let Some(names) = zones::author_names(&cleaned.text)
+        {
+            self.authors.extend(names);
+            return self.whole_paragraph(Zone::Front, unit.line, cleaned);
         }
         // 8. Body text, continuing an open paragraph if there is one.
         self.authors_done = true;
@@ -345,8 +347,12 @@ impl Parser {
         d.text.push_str(joiner);
         let offset = d.text.chars().count();
         d.text.push_str(&cleaned.text);
-        d.anchors
-            .extend(cleaned.anchors.into_iter().map(|a| (a.at + offset, a.label, line)));
+        d.anchors.extend(
+            cleaned
+                .anchors
+                .into_iter()
+                .map(|a| (a.at + offset, a.label, line)),
+        );
     }
 
     fn note_entry(&mut self, unit: &Unit, label: String, rest: &str) {
@@ -507,7 +513,8 @@ impl Parser {
                 repairs.push(Repair {
                     line: d.line,
                     rule: "unbalanced_quotes".into(),
-                    detail: "quotes do not pair up; sentences split without regard to quotes".into(),
+                    detail: "quotes do not pair up; sentences split without regard to quotes"
+                        .into(),
                 });
             }
             let chars: Vec<char> = d.text.chars().collect();
@@ -589,11 +596,18 @@ impl Parser {
 /// Whether a paragraph's text ends a sentence, so that the next paragraph does not continue it.
 fn ends_sentence(text: &str) -> bool {
     let trimmed = text.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | ']' | '"' | '\'')
+        c.is_whitespace()
+            || matches!(
+                c,
+                '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | ']' | '"' | '\''
+            )
     });
     match trimmed.chars().last() {
         None => true,
-        Some(c) => matches!(c, '。' | '！' | '？' | '!' | '?' | '…' | '：' | ':' | '；' | ';' | '.' | '>'),
+        Some(c) => matches!(
+            c,
+            '。' | '！' | '？' | '!' | '?' | '…' | '：' | ':' | '；' | ';' | '.' | '>'
+        ),
     }
 }
 

@@ -4,8 +4,10 @@
 //!
 //! Dates: `2025-06-20`, `2025-6-30`, `(2023-04)`, `2023年3月6日`, `2023 年 8 月 18 日`, `2023年8月`,
 //! `2023年` (year only), `2023. 8. 9`, `2022.9.9`, `March 24, 2021`, `24 March 2021`,
-//! `March 2021`. Left out on purpose: dates inside URLs (paths such as `/2023/08/18/` repeat the
-//! printed date or mean nothing) and GB/T 7714 access dates in square brackets right after a date
+//! `March 2021`, and years of citations (`当代世界, 2023(11): 45`, `Press, 1987.`). A date in a
+//! URL path (`/2022/02/18/`, `/2016/08/`) counts only when the note prints no date of its own: it
+//! then is the best evidence of when the source was published. Left out on purpose: GB/T 7714
+//! access dates in square brackets right after a date
 //! (`2023-08-18[2025-06-22]`), which say when the author read the page, not when it was written.
 
 use std::sync::LazyLock;
@@ -43,8 +45,10 @@ static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words and signs of a citation, used to tell a bare `① …` footnote from an enumeration.
 static CITATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"《|“|\x22|http|第\s*\d+\s*[页期版]|[Pp]p?\.\s*\d|Vol\.|No\.|\d{4}|Ibid|参见|同上|出版社")
-        .expect("the citation pattern is valid")
+    Regex::new(
+        r"《|“|\x22|http|第\s*\d+\s*[页期版]|[Pp]p?\.\s*\d|Vol\.|No\.|\d{4}|Ibid|参见|同上|出版社",
+    )
+    .expect("the citation pattern is valid")
 });
 
 /// The note label and text if `raw` (one trimmed line) starts a note entry.
@@ -96,8 +100,14 @@ fn month_number(name: &str) -> Option<u8> {
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:https?://|www\.)\S+").expect("the URL pattern is valid"));
 
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})/(?:(?P<d>\d{1,2})/)?")
+        .expect("the URL date pattern is valid")
+});
+
 static ACCESS_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\d|\))\s*\[\d{4}-\d{1,2}(?:-\d{1,2})?\]").expect("the access date pattern is valid")
+    Regex::new(r"(?:\d|\))\s*\[\d{4}-\d{1,2}(?:-\d{1,2})?\]")
+        .expect("the access date pattern is valid")
 });
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -110,6 +120,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
             r"|(?P<em>{m})\s+(?P<ed>\d{{1,2}}),?\s+(?P<ey>(?:19|20)\d\d)",
             r"|(?P<fd>\d{{1,2}})\s+(?P<fm>{m})\s+(?P<fy>(?:19|20)\d\d)",
             r"|(?P<gm>{m})\s+(?P<gy>(?:19|20)\d\d)",
+            r"|\b(?P<by>(?:19|20)\d\d)\s*(?:\(|[,:;，。]|\.\s*(?:[^\d\s]|$)|$)",
         ),
         m = M
     ))
@@ -119,7 +130,9 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// The dates printed in a note, in order of appearance, without repeats.
 pub fn dates_in(text: &str) -> Vec<PartialDate> {
     // Blank out URLs and access dates (same length, so nothing else moves).
-    let mut masked = URL.replace_all(text, |c: &regex::Captures| " ".repeat(c[0].len())).into_owned();
+    let mut masked = URL
+        .replace_all(text, |c: &regex::Captures| " ".repeat(c[0].len()))
+        .into_owned();
     masked = ACCESS_DATE
         .replace_all(&masked, |c: &regex::Captures| {
             // keep the leading digit or `)` that ends the publication date
@@ -138,11 +151,31 @@ pub fn dates_in(text: &str) -> Vec<PartialDate> {
         } else if let Some(y) = num("dy") {
             make(y, num("dm"), num("dd"))
         } else if let Some(y) = num("ey") {
-            make(y, caps.name("em").and_then(|m| month_number(m.as_str())).map(i64::from), num("ed"))
+            make(
+                y,
+                caps.name("em")
+                    .and_then(|m| month_number(m.as_str()))
+                    .map(i64::from),
+                num("ed"),
+            )
         } else if let Some(y) = num("fy") {
-            make(y, caps.name("fm").and_then(|m| month_number(m.as_str())).map(i64::from), num("fd"))
+            make(
+                y,
+                caps.name("fm")
+                    .and_then(|m| month_number(m.as_str()))
+                    .map(i64::from),
+                num("fd"),
+            )
+        } else if let Some(y) = num("by") {
+            make(y, None, None)
         } else if let Some(y) = num("gy") {
-            make(y, caps.name("gm").and_then(|m| month_number(m.as_str())).map(i64::from), None)
+            make(
+                y,
+                caps.name("gm")
+                    .and_then(|m| month_number(m.as_str()))
+                    .map(i64::from),
+                None,
+            )
         } else {
             None
         };
@@ -152,7 +185,35 @@ pub fn dates_in(text: &str) -> Vec<PartialDate> {
             dates.push(d);
         }
     }
-    dates
+    // A bare year or month that a fuller date of the same note already covers adds nothing.
+    let covered = |d: &PartialDate| {
+        dates.iter().any(|o| {
+            o != d
+                && o.year == d.year
+                && (d.month.is_none() || o.month == d.month)
+                && d.day.is_none()
+        })
+    };
+    let keep: Vec<bool> = dates.iter().map(|d| !covered(d)).collect();
+    let dates: Vec<PartialDate> = dates
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(d, k)| k.then_some(d))
+        .collect();
+    if !dates.is_empty() {
+        return dates;
+    }
+    let mut from_urls = Vec::new();
+    for caps in URL_DATE.captures_iter(text) {
+        let num = |g: &str| caps.name(g).and_then(|m| m.as_str().parse::<i64>().ok());
+        if let Some(y) = num("y")
+            && let Some(d) = make(y, num("m"), num("d"))
+            && !from_urls.contains(&d)
+        {
+            from_urls.push(d);
+        }
+    }
+    from_urls
 }
 
 /// A checked date; `None` when the month or day cannot exist (page ranges such as `1950-1953`).
@@ -163,7 +224,8 @@ fn make(year: i64, month: Option<i64>, day: Option<i64>) -> Option<PartialDate> 
         (Some(m), None) => format!("{year:04}-{m:02}"),
         _ => format!("{year:04}"),
     };
-    if month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d)) {
+    if month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d))
+    {
         return None;
     }
     text.parse().ok()
@@ -207,22 +269,79 @@ mod tests {
 
     #[test]
     fn iso_and_chinese_dates() {
-        assert_eq!(dates_in("2025-06-20[2025-06-28]. <https://www.reuters.com/2025-06-20/>."), vec![d("2025-06-20")]);
-        assert_eq!(dates_in("韩联社，2023 年 2 月 14 日，<https://cn.yna.co.kr/x>。"), vec![d("2023-02-14")]);
+        assert_eq!(
+            dates_in("2025-06-20[2025-06-28]. <https://www.reuters.com/2025-06-20/>."),
+            vec![d("2025-06-20")]
+        );
+        assert_eq!(
+            dates_in("韩联社，2023 年 2 月 14 日，<https://cn.yna.co.kr/x>。"),
+            vec![d("2023-02-14")]
+        );
         assert_eq!(dates_in("环球网，2019年3月25日"), vec![d("2019-03-25")]);
         assert_eq!(dates_in("载《国际政治科学》2022年第1期"), vec![d("2022")]);
         assert_eq!(dates_in("(2023-04)[2025-04-01]."), vec![d("2023-04")]);
-        assert_eq!(dates_in("TIME, 2025-06-04[2025-6-30]."), vec![d("2025-06-04")]);
+        assert_eq!(
+            dates_in("TIME, 2025-06-04[2025-6-30]."),
+            vec![d("2025-06-04")]
+        );
         assert_eq!(dates_in("1950-1953 年朝鲜战争"), vec![d("1953")]);
     }
 
     #[test]
     fn western_and_dotted_dates() {
-        assert_eq!(dates_in("U.S. Department of State, March 24, 2021, <https://x>."), vec![d("2021-03-24")]);
+        assert_eq!(
+            dates_in("U.S. Department of State, March 24, 2021, <https://x>."),
+            vec![d("2021-03-24")]
+        );
         assert_eq!(dates_in("published 24 March 2021."), vec![d("2021-03-24")]);
         assert_eq!(dates_in("Nikkei Asia, November 2018."), vec![d("2018-11")]);
-        assert_eq!(dates_in("The New York Times*, 1984. 9. 9."), vec![d("1984-09-09")]);
-        assert_eq!(dates_in("UNCTAD, 2025.4.15, <https://u.org>"), vec![d("2025-04-15")]);
-        assert_eq!(dates_in("Vol. 36, No. 4, 1984, pp. 461-495."), Vec::<PartialDate>::new());
+        assert_eq!(
+            dates_in("The New York Times*, 1984. 9. 9."),
+            vec![d("1984-09-09")]
+        );
+        assert_eq!(
+            dates_in("UNCTAD, 2025.4.15, <https://u.org>"),
+            vec![d("2025-04-15")]
+        );
+        assert_eq!(
+            dates_in("Vol. 36, No. 4, 1984, pp. 461-495."),
+            vec![d("1984")]
+        );
+        assert_eq!(
+            dates_in("Vol. 43, No. 4, 2019, pp. 1067-1089."),
+            vec![d("2019")]
+        );
+    }
+
+    #[test]
+    fn url_dates_only_when_nothing_is_printed() {
+        assert_eq!(
+            dates_in(
+                "Kroenig, “Washington Must Prepare,” https://foreignpolicy.com/2022/02/18/us-russia/."
+            ),
+            vec![d("2022-02-18")]
+        );
+        assert_eq!(
+            dates_in("“Therapist,” https://www.theatlantic.com/archive/2016/08/joe-biden/."),
+            vec![d("2016-08")]
+        );
+        assert_eq!(
+            dates_in("White House, August 18, 2023, https://x.gov/2023/08/17/a/."),
+            vec![d("2023-08-18")]
+        );
+    }
+
+    #[test]
+    fn citation_years_and_covered_years() {
+        assert_eq!(
+            dates_in("高程. 美国对华战略竞争[J]. 当代世界, 2023(11): 45."),
+            vec![d("2023")]
+        );
+        assert_eq!(dates_in("Cornell University Press, 1987."), vec![d("1987")]);
+        assert_eq!(
+            dates_in("第11~17页，2019年3月25日，2019."),
+            vec![d("2019-03-25")]
+        );
+        assert_eq!(dates_in("项目编号：2023YZD025"), Vec::<PartialDate>::new());
     }
 }

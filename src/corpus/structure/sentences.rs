@@ -5,6 +5,8 @@
 //! - A sentence ends at 。！？ (and `!`/`?`, which extractions often put in Chinese text), together
 //!   with any run of further terminators and the closing quotes and brackets that follow
 //!   (”’」』）)】》): `……三方合作。”然而` ends after `”`.
+//! - In English text (back matter, quoted titles) `. ` ends a sentence when a lowercase letter
+//!   or digit comes before it and a capital letter after it (`U.S. Department` stays whole).
 //! - `；` does not end a sentence: in these papers it separates the items of one enumerated
 //!   argument (`一是……；二是……`), which must be counted and attributed together.
 //! - An ellipsis (`…`, `……`) does not end a sentence: it marks an omission inside a quotation
@@ -30,7 +32,10 @@ fn is_terminator(c: char) -> bool {
 }
 
 fn is_closer(c: char) -> bool {
-    matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | '"' | '\'')
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | '】' | '》' | '"' | '\''
+    )
 }
 
 fn opens(c: char) -> bool {
@@ -61,7 +66,12 @@ fn split_chars(chars: &[char], respect_quotes: bool) -> (Vec<(usize, usize)>, bo
             || chars
                 .get(i + 1)
                 .is_none_or(|n| n.is_whitespace() || !n.is_ascii());
-        if is_terminator(c) && ascii_ok {
+        let english_stop = c == '.'
+            && i > 0
+            && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit())
+            && chars.get(i + 1).is_some_and(|n| *n == ' ')
+            && chars.get(i + 2).is_some_and(|n| n.is_ascii_uppercase());
+        if (is_terminator(c) && ascii_ok) || english_stop {
             let mut j = i + 1;
             while j < chars.len() && is_terminator(chars[j]) {
                 j += 1;
@@ -97,7 +107,12 @@ fn split_chars(chars: &[char], respect_quotes: bool) -> (Vec<(usize, usize)>, bo
     (ranges, balanced)
 }
 
-fn push_trimmed(chars: &[char], mut start: usize, mut end: usize, ranges: &mut Vec<(usize, usize)>) {
+fn push_trimmed(
+    chars: &[char],
+    mut start: usize,
+    mut end: usize,
+    ranges: &mut Vec<(usize, usize)>,
+) {
     while start < end && chars[start].is_whitespace() {
         start += 1;
     }
@@ -156,8 +171,26 @@ mod tests {
 
     #[test]
     fn ascii_question_mark_splits_but_not_inside_urls() {
-        assert_eq!(texts("逻辑是什么? 本文认为如此。"), vec!["逻辑是什么?", "本文认为如此。"]);
-        assert_eq!(texts("见 https://a.kr/v?section=1 。"), vec!["见 https://a.kr/v?section=1 。"]);
+        assert_eq!(
+            texts("逻辑是什么? 本文认为如此。"),
+            vec!["逻辑是什么?", "本文认为如此。"]
+        );
+        assert_eq!(
+            texts("见 https://a.kr/v?section=1 。"),
+            vec!["见 https://a.kr/v?section=1 。"]
+        );
+    }
+
+    #[test]
+    fn english_sentences_split_at_full_stops() {
+        assert_eq!(
+            texts("In recent years, cooperation grew. The U.S. Department of State agreed. Next."),
+            vec![
+                "In recent years, cooperation grew.",
+                "The U.S. Department of State agreed.",
+                "Next."
+            ]
+        );
     }
 
     #[test]

@@ -16,17 +16,28 @@ fn sentence_with<'a>(d: &'a Document, needle: &str) -> &'a Sentence {
 
 #[test]
 fn page_break_inside_a_sentence_is_rejoined() {
-    let d = doc("# 标题\n\n正文开始。在特朗普2.0时期,继续强调美日韩三边安\n\n全合作的重要性,日韩两国也以增加投资交换承诺。\n");
+    let d = doc(
+        "# 标题\n\n正文开始。在特朗普2.0时期,继续强调美日韩三边安\n\n全合作的重要性,日韩两国也以增加投资交换承诺。\n",
+    );
     let s = sentence_with(&d, "三边安全合作的重要性");
     assert_eq!(s.zone, Zone::Body);
     assert!(s.text.ends_with("交换承诺。"));
-    assert!(d.repairs.iter().any(|r| r.rule == "rejoin_page_break" && r.line == 5));
-    assert_eq!(d.paragraphs.iter().filter(|p| p.zone == Zone::Body).count(), 1);
+    assert!(
+        d.repairs
+            .iter()
+            .any(|r| r.rule == "rejoin_page_break" && r.line == 5)
+    );
+    assert_eq!(
+        d.paragraphs.iter().filter(|p| p.zone == Zone::Body).count(),
+        1
+    );
 }
 
 #[test]
 fn footnote_block_inside_a_sentence_is_moved_out() {
-    let d = doc("题目\n\n作为美国在亚太地区最重要的两个\n\n^① “South Korea-Japan Rapprochement”, The Brookings, March 17, 2023.\n\n盟友，日本与韩国都表现得较为积极。^①\n");
+    let d = doc(
+        "题目\n\n作为美国在亚太地区最重要的两个\n\n^① “South Korea-Japan Rapprochement”, The Brookings, March 17, 2023.\n\n盟友，日本与韩国都表现得较为积极。^①\n",
+    );
     let s = sentence_with(&d, "最重要的两个盟友，日本与韩国");
     assert_eq!(s.zone, Zone::Body);
     assert_eq!(s.note_refs, vec!["①".to_string()]);
@@ -51,7 +62,9 @@ fn repeated_circled_labels_link_to_the_block_of_their_page() {
 
 #[test]
 fn markup_never_reaches_sentence_text() {
-    let d = doc("# 题目<sup>\\*</sup>\n\n**[摘要]** 摘要文字。\n\n正文**强调**部分<sup>[12]</sup>，价格 \\$10。^{3}\n\n[12] 注释，2023-08-18。\n");
+    let d = doc(
+        "# 题目<sup>\\*</sup>\n\n**[摘要]** 摘要文字。\n\n正文**强调**部分<sup>[12]</sup>，价格 \\$10。^{3}\n\n[12] 注释，2023-08-18。\n",
+    );
     let s = sentence_with(&d, "正文强调部分");
     assert_eq!(s.text, "正文强调部分，价格 $10。");
     assert_eq!(s.note_refs, vec!["12".to_string(), "3".to_string()]);
@@ -66,29 +79,54 @@ fn offsets_index_the_paragraph_text() {
     let d = doc("题目\n\n第一句。 第二句“引文。”第三句！\n");
     for s in &d.sentences {
         let p = &d.paragraphs[s.paragraph as usize];
-        let slice: String = p.text.chars().skip(s.char_start).take(s.char_end - s.char_start).collect();
+        let slice: String = p
+            .text
+            .chars()
+            .skip(s.char_start)
+            .take(s.char_end - s.char_start)
+            .collect();
         assert_eq!(slice, s.text);
     }
-    assert_eq!(d.sentences.iter().map(|s| s.id).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+    assert_eq!(
+        d.sentences.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![0, 1, 2, 3]
+    );
 }
 
 #[test]
 fn sections_nest_by_numbering() {
-    let d = doc("题目\n\n作者甲\n\n一、问题\n\n正文。\n\n（一）视角\n\n正文。\n\n1. 时期\n\n(1) 日本增加分担。自特朗普执政以来，美国施压。\n\n二、结论\n\n正文。\n");
-    let got: Vec<(u8, Option<u32>, &str)> = d.sections.iter().map(|s| (s.level, s.parent, s.title.as_str())).collect();
+    let d = doc(
+        "题目\n\n作者甲\n\n一、问题\n\n正文。\n\n（一）视角\n\n正文。\n\n1. 时期\n\n(1) 日本增加分担。自特朗普执政以来，美国施压。\n\n二、结论\n\n正文。\n",
+    );
+    let got: Vec<(u8, Option<u32>, &str)> = d
+        .sections
+        .iter()
+        .map(|s| (s.level, s.parent, s.title.as_str()))
+        .collect();
     assert_eq!(
         got,
-        vec![(1, None, "问题"), (2, Some(0), "视角"), (3, Some(1), "时期"), (4, Some(2), "日本增加分担"), (1, None, "结论")]
+        vec![
+            (1, None, "问题"),
+            (2, Some(0), "视角"),
+            (3, Some(1), "时期"),
+            (4, Some(2), "日本增加分担"),
+            (1, None, "结论")
+        ]
     );
     let s = sentence_with(&d, "自特朗普执政以来");
     assert_eq!((s.zone, s.section), (Zone::Body, Some(3)));
-    assert_eq!(d.section_path(Some(3)), "一 问题 > （一） 视角 > 1 时期 > (1) 日本增加分担");
+    assert_eq!(
+        d.section_path(Some(3)),
+        "一 问题 > （一） 视角 > 1 时期 > (1) 日本增加分担"
+    );
     assert_eq!(d.meta.authors, vec!["作者甲".to_string()]);
 }
 
 #[test]
 fn photo_captions_and_credits_are_dropped_and_the_sentence_rejoined() {
-    let d = doc("题目\n\n正文。多边会议期间安排\n\n2023年4月7日，美日韩三国外交人员在韩国首尔举行三方会谈。\n\n(POOL/彭博影像/IC photo图片)\n\n双边首脑会晤6次。\n");
+    let d = doc(
+        "题目\n\n正文。多边会议期间安排\n\n2023年4月7日，美日韩三国外交人员在韩国首尔举行三方会谈。\n\n(POOL/彭博影像/IC photo图片)\n\n双边首脑会晤6次。\n",
+    );
     assert!(sentence_with(&d, "多边会议期间安排双边首脑会晤6次。").zone == Zone::Body);
     let reasons: Vec<&str> = d.dropped.iter().map(|x| x.reason.as_str()).collect();
     assert_eq!(reasons, vec!["photo caption", "photo credit"]);
@@ -96,7 +134,9 @@ fn photo_captions_and_credits_are_dropped_and_the_sentence_rejoined() {
 
 #[test]
 fn english_back_matter_after_the_end_matter_is_zone_back() {
-    let d = doc("题目\n\n正文。\n\n（责任编辑：王锦）\n\nalliance with Russia and strengthening cooperation with China.\n\n**Keywords:**\n\n中文的另一篇文章摘要。\n");
+    let d = doc(
+        "题目\n\n正文。\n\n（责任编辑：王锦）\n\nalliance with Russia and strengthening cooperation with China.\n\n**Keywords:**\n\n中文的另一篇文章摘要。\n",
+    );
     assert_eq!(sentence_with(&d, "alliance with Russia").zone, Zone::Back);
     assert_eq!(sentence_with(&d, "另一篇文章").zone, Zone::Back);
     assert_eq!(d.dropped[0].reason, "editor line");
@@ -104,8 +144,13 @@ fn english_back_matter_after_the_end_matter_is_zone_back() {
 
 #[test]
 fn broken_note_entries_are_joined() {
-    let d = doc("题目\n\n正文。\n\n注\n\n- [36] Goh E. Worldviews[J]. *Contemporary Politics*,\n- 2020, 26(4): 380.\n- [37] Hofmann. Business as usual[J]. 2015, 21(2): 384.\n");
+    let d = doc(
+        "题目\n\n正文。\n\n注\n\n- [36] Goh E. Worldviews[J]. *Contemporary Politics*,\n- 2020, 26(4): 380.\n- [37] Hofmann. Business as usual[J]. 2015, 21(2): 384.\n",
+    );
     assert_eq!(d.notes.len(), 2);
-    assert_eq!(d.notes[0].text, "Goh E. Worldviews[J]. Contemporary Politics, 2020, 26(4): 380.");
+    assert_eq!(
+        d.notes[0].text,
+        "Goh E. Worldviews[J]. Contemporary Politics, 2020, 26(4): 380."
+    );
     assert_eq!(d.notes[0].kind, crate::model::NoteKind::Footnote);
 }

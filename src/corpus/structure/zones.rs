@@ -11,28 +11,35 @@ fn re(p: &str) -> Regex {
 }
 
 static FRONT_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^[\s*]*[【\[［(（]?\s*(?:内容提要|内容摘要|摘\s*要|提\s*要|关键词|关键字|作者简介|作者介绍|作者单位|基金项目|收稿日期|中图分类号|文献标识码|文章编号)\s*[】\]］)）]?[\s*]*[:：]?")
+    re(
+        r"^[\s*]*[【\[［(（]?\s*(?:内容提要|内容摘要|摘\s*要|提\s*要|关键词|关键字|作者简介|作者介绍|作者单位|基金项目|收稿日期|中图分类号|文献标识码|文章编号)\s*[】\]］)）]?[\s*]*[:：]?",
+    )
 });
 static AUTHOR_NOTE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:作者系|作者[:：]|联系方式|通讯作者|E-?mail\s*[:：]|Email\s*[:：])"));
 static FUNDING: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^[\[【［(（]?\s*(?:本文系|本文为|本文是|基金项目)[^\n]*(?:项目|基金|课题)")
 });
-static EDITOR: LazyLock<Regex> = LazyLock::new(|| re(r"^[（(【\[［]?\s*(?:责任编辑|责任校对|编辑)\s*[:：]"));
+static EDITOR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[（(【\[［]?\s*(?:责任编辑|责任校对|编辑)\s*[:：]"));
 static RULE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:[-*_]\s*){3,}$"));
-static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^[-—–·\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–·\s]*$"));
+static PAGE_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[-—–·\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–·\s]*$"));
 static PHOTO_CREDIT: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[（(][^()（）]*(?:图片|摄影|供图|photo|Photo)[^()（）]*[)）]$"));
-static CAPTION_START: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"));
+static CAPTION_START: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"));
 static TABLE_CAPTION: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:表|Table)\s*\d+(?:[-.]\d+)?\s"));
-static FIGURE_CAPTION: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:图|Figure|Fig\.)\s*\d+(?:[-.]\d+)?\s"));
+static FIGURE_CAPTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:图|Figure|Fig\.)\s*\d+(?:[-.]\d+)?\s"));
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:资料来源|数据来源|来源)\s*[:：]"));
 static NOTES_HEADER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[#\s*]*(?:注|注释|注\s*释|尾注|Notes?)[#\s*:：]*$"));
 static REFERENCES_HEADER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[#\s*]*(?:参考文献|参考资料|References|Bibliography)[#\s*:：]*$"));
-static BACK_WORDS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:abstract|keywords|key words|authors?'?s?'? information|about the authors?)\b"));
+static BACK_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:abstract|keywords|key words|authors?'?s?'? information|about the authors?)\b")
+});
 static INSTITUTION: LazyLock<Regex> = LazyLock::new(|| {
     re(r"大学|学院|研究院|研究所|研究中心|中心|学会|部$|院$|所$|University|Institute|College")
 });
@@ -123,14 +130,19 @@ pub fn is_cjk(c: char) -> bool {
 /// The author names on a line after the title (`董向荣`, `姚寰宇 周文星`, `彭 博`,
 /// `对外经济贸易大学 国际关系学院 李宏洲`), or `None` when the line does not read as one.
 pub fn author_names(clean: &str) -> Option<Vec<String>> {
-    if clean.chars().count() > 40 || clean.contains(['。', '，', ',', '：', ':', '；', '【', '[']) {
+    if clean.chars().count() > 40 || clean.contains(['。', '，', ',', '：', ':', '；', '【', '['])
+    {
         return None;
     }
     let tokens: Vec<&str> = clean
         .split_whitespace()
         .filter(|t| !INSTITUTION.is_match(t))
         .collect();
-    if tokens.is_empty() || !tokens.iter().all(|t| t.chars().all(|c| is_cjk(c) || c == '·')) {
+    if tokens.is_empty()
+        || !tokens
+            .iter()
+            .all(|t| t.chars().all(|c| is_cjk(c) || c == '·'))
+    {
         return None;
     }
     // `彭 博`: a two- or three-character name printed with a space between its characters.
@@ -161,7 +173,9 @@ mod tests {
         ] {
             assert!(is_front_matter(line), "{line}");
         }
-        assert!(!is_front_matter("美日同盟和美韩同盟是美国亚太同盟体系的两大支柱。"));
+        assert!(!is_front_matter(
+            "美日同盟和美韩同盟是美国亚太同盟体系的两大支柱。"
+        ));
     }
 
     #[test]
@@ -169,12 +183,27 @@ mod tests {
         assert_eq!(drop_reason("(责任编辑:李广悦)"), Some("editor line"));
         assert_eq!(drop_reason("（责任编辑：王锦）"), Some("editor line"));
         assert_eq!(drop_reason("---"), Some("horizontal rule"));
-        assert_eq!(drop_reason("(POOL/彭博影像/IC photo图片)"), Some("photo credit"));
-        assert_eq!(drop_reason("高\t高\t收益贴现上升 风险贴现下降\t提前兑现").map(|r| &r[..9]), Some("table row"));
+        assert_eq!(
+            drop_reason("(POOL/彭博影像/IC photo图片)"),
+            Some("photo credit")
+        );
+        assert_eq!(
+            drop_reason("高\t高\t收益贴现上升 风险贴现下降\t提前兑现").map(|r| &r[..9]),
+            Some("table row")
+        );
         assert_eq!(drop_reason("| a | b |"), drop_reason("x\ty"));
-        assert_eq!(drop_reason("表1 国家选择升级安全关系的四种态势"), Some("table caption"));
-        assert_eq!(drop_reason("图 1 联盟成本分担对联盟凝聚力的作用机制"), Some("figure caption"));
-        assert_eq!(drop_reason("资料来源：笔者自制"), Some("source line of a table or figure"));
+        assert_eq!(
+            drop_reason("表1 国家选择升级安全关系的四种态势"),
+            Some("table caption")
+        );
+        assert_eq!(
+            drop_reason("图 1 联盟成本分担对联盟凝聚力的作用机制"),
+            Some("figure caption")
+        );
+        assert_eq!(
+            drop_reason("资料来源：笔者自制"),
+            Some("source line of a table or figure")
+        );
         assert_eq!(drop_reason("— 45 —"), Some("page number"));
         assert_eq!(drop_reason("美日同盟是美国在亚太地区最重要的支柱。"), None);
     }
@@ -182,7 +211,9 @@ mod tests {
     #[test]
     fn english_back_matter_is_recognised() {
         assert!(is_english("Li Hongzhou (Male)"));
-        assert!(is_english("Abstract: In recent years, trilateral security cooperation"));
+        assert!(is_english(
+            "Abstract: In recent years, trilateral security cooperation"
+        ));
         assert!(!is_english("美日韩三边安全合作(TSCF)的制度化"));
         assert!(has_back_words("Keywords: Trump Administration"));
     }
@@ -191,8 +222,14 @@ mod tests {
     fn author_lines() {
         assert_eq!(author_names("董向荣"), Some(vec!["董向荣".to_string()]));
         assert_eq!(author_names("彭 博"), Some(vec!["彭博".to_string()]));
-        assert_eq!(author_names("姚寰宇 周文星"), Some(vec!["姚寰宇".to_string(), "周文星".to_string()]));
-        assert_eq!(author_names("对外经济贸易大学 国际关系学院 李宏洲"), Some(vec!["李宏洲".to_string()]));
+        assert_eq!(
+            author_names("姚寰宇 周文星"),
+            Some(vec!["姚寰宇".to_string(), "周文星".to_string()])
+        );
+        assert_eq!(
+            author_names("对外经济贸易大学 国际关系学院 李宏洲"),
+            Some(vec!["李宏洲".to_string()])
+        );
         assert_eq!(author_names("【关键词】美日韩 美日同盟"), None);
         assert_eq!(author_names("近年来，美日韩关系出现新变化。"), None);
     }
