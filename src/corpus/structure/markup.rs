@@ -44,18 +44,21 @@ static INLINE: LazyLock<Regex> = LazyLock::new(|| {
     let c = CIRCLED;
     Regex::new(&format!(
         concat!(
-            r"<sup>\s*\\?\[?\s*(?P<a1>\d{{1,3}}|[{c}]|\\?\*)\s*\]?\s*</sup>",
+            r"<sup>\s*(?P<sa>[^<]{{1,24}}?)\s*</sup>",
             r"|\^\{{\s*(?P<a2>\\?\*|\d{{1,3}}|[{c}])\s*\}}",
             r"|\^\[(?P<a3>\d{{1,3}})\]",
             r"|\[\^(?P<a4>[^\]\s]{{1,8}})\]",
             r"|\^(?P<a5>[{c}]|\d{{1,3}}|\*)",
             r"|\[(?P<lt>[^\]\[]*)\]\((?P<lu>[^)\s]+)\)",
             r"|<(?P<al>https?://[^>\s]+)>",
+            r"|\[(?P<ba>\d{{1,3}}(?:\s*[-–,，]\s*\d{{1,3}})*)\]",
             r"|(?P<tag></?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)",
             r"|\\+(?P<esc>[\\`*_{{}}\[\]()#+\-.!$<>|~^])",
+            r"|&(?P<ent>nbsp|amp|lt|gt|quot|apos|#39|#x27);",
             r"|(?P<bold>\*\*|__)",
             r"|\*(?P<it>[^*\s][^*]*?)\*",
             r"|(?P<end>■\s*$)",
+            r"|(?P<bc>[{c}])",
         ),
         c = c
     ))
@@ -66,26 +69,98 @@ static ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\\+(?P<c>[\\`*_{}\[\]()#+\-.!$<>|~^])").expect("the escape pattern is valid")
 });
 
+/// Block markers at the start of a line: quotation `>` and bullets.
+static BLOCK_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:>\s*)+|^[-*+•·]\s+").expect("the block prefix pattern is valid")
+});
+
+/// A list of note labels as printed inside `<sup>`: `12`, `[12]`, `①`, `*`, `1,2`, `[3-5]`.
+static LABEL_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    let c = CIRCLED;
+    Regex::new(&format!(
+        r"^(?:\d{{1,3}}|[{c}]|\*)(?:\s*[-–,，、]\s*(?:\d{{1,3}}|[{c}]))*$"
+    ))
+    .expect("the label list pattern is valid")
+});
+
+/// The labels of an anchor that may cite several notes (`1,2`, `3-5`); ranges of up to 20
+/// numbers are expanded.
+fn labels_of(list: &str) -> Vec<String> {
+    let mut labels = Vec::new();
+    for part in list.split([',', '，', '、']) {
+        let part = part.trim();
+        if let Some((a, b)) = part.split_once(['-', '–'])
+            && let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>())
+            && a <= b
+            && b - a <= 20
+        {
+            labels.extend((a..=b).map(|n| n.to_string()));
+        } else if !part.is_empty() {
+            labels.push(part.to_string());
+        }
+    }
+    labels
+}
+
+/// A circled number printed bare in running text is a note anchor when it follows the end of a
+/// sentence or clause, or comes before punctuation or the end of the line; `包括：①安全；②经济`
+/// is an enumeration.
+fn bare_circled_is_anchor(prev: Option<char>, next: Option<char>) -> bool {
+    let Some(prev) = prev else { return false };
+    if matches!(prev, '：' | '；' | ':' | ';' | '（' | '(' | '、' | ' ') {
+        return false;
+    }
+    matches!(prev, '。' | '！' | '？' | '”' | '」' | '）' | ')' | '，')
+        || next.is_none_or(|n| n.is_whitespace() || "，。；：、”」）),.;:".contains(n))
+}
+
 /// Removes inline markup from one line of extracted text.
 pub fn clean_inline(raw: &str) -> Cleaned {
     let mut out = String::with_capacity(raw.len());
     let mut anchors = Vec::new();
     let (mut n_anchor, mut n_tag, mut n_emph, mut n_esc, mut n_link, mut n_end) =
         (0, 0, 0, 0, 0, 0);
+    let mut n_block = 0;
+    let body = match BLOCK_PREFIX.find(raw) {
+        Some(m) => {
+            n_block += 1;
+            &raw[m.end()..]
+        }
+        None => raw,
+    };
+    let mut add_anchor = |out: &String, label: &str, anchors: &mut Vec<Anchor>| {
+        anchors.push(Anchor {
+            at: out.chars().count(),
+            label: label.trim_start_matches('\\').to_string(),
+        });
+    };
     let mut last = 0;
-    for caps in INLINE.captures_iter(raw) {
+    for caps in INLINE.captures_iter(body) {
         let m = caps.get(0).expect("group 0 always matches");
-        out.push_str(&raw[last..m.start()]);
+        out.push_str(&body[last..m.start()]);
         last = m.end();
-        let label = ["a1", "a2", "a3", "a4", "a5"]
-            .iter()
-            .find_map(|g| caps.name(g));
-        if let Some(label) = label {
+        let label = ["a2", "a3", "a4", "a5"].iter().find_map(|g| caps.name(g));
+        if let Some(inner) = caps.name("sa") {
+            let list = inner.as_str().replace(['\\', '[', ']'], "");
+            let list = list.trim();
+            if LABEL_LIST.is_match(list) {
+                for l in labels_of(list) {
+                    n_anchor += 1;
+                    add_anchor(&out, &l, &mut anchors);
+                }
+            } else {
+                // `8<sup>th</sup>`: superscript text, not an anchor.
+                n_tag += 2;
+                out.push_str(inner.as_str());
+            }
+        } else if let Some(label) = label {
             n_anchor += 1;
-            anchors.push(Anchor {
-                at: out.chars().count(),
-                label: label.as_str().trim_start_matches('\\').to_string(),
-            });
+            add_anchor(&out, label.as_str(), &mut anchors);
+        } else if let Some(list) = caps.name("ba") {
+            for l in labels_of(list.as_str()) {
+                n_anchor += 1;
+                add_anchor(&out, &l, &mut anchors);
+            }
         } else if let Some(text) = caps.name("lt") {
             n_link += 1;
             out.push_str(&ESCAPE.replace_all(text.as_str(), "$c"));
@@ -97,6 +172,16 @@ pub fn clean_inline(raw: &str) -> Cleaned {
         } else if let Some(ch) = caps.name("esc") {
             n_esc += 1;
             out.push_str(ch.as_str());
+        } else if let Some(ent) = caps.name("ent") {
+            n_esc += 1;
+            out.push_str(match ent.as_str() {
+                "nbsp" => " ",
+                "amp" => "&",
+                "lt" => "<",
+                "gt" => ">",
+                "quot" => "\"",
+                _ => "'",
+            });
         } else if caps.name("bold").is_some() {
             n_emph += 1;
         } else if let Some(text) = caps.name("it") {
@@ -104,9 +189,23 @@ pub fn clean_inline(raw: &str) -> Cleaned {
             out.push_str(text.as_str());
         } else if caps.name("end").is_some() {
             n_end += 1;
+        } else if let Some(circled) = caps.name("bc") {
+            let prev = out.trim_end().chars().last();
+            let prev = if out.ends_with(' ') && prev.is_some() {
+                Some(' ')
+            } else {
+                prev
+            };
+            let next = body[m.end()..].chars().next();
+            if bare_circled_is_anchor(prev, next) {
+                n_anchor += 1;
+                add_anchor(&out, circled.as_str(), &mut anchors);
+            } else {
+                out.push_str(circled.as_str());
+            }
         }
     }
-    out.push_str(&raw[last..]);
+    out.push_str(&body[last..]);
     let (text, anchors) = collapse_whitespace(&out, anchors);
     Cleaned {
         text,
@@ -115,9 +214,10 @@ pub fn clean_inline(raw: &str) -> Cleaned {
             ("note anchors", n_anchor),
             ("HTML tags", n_tag),
             ("emphasis marks", n_emph),
-            ("Markdown escapes", n_esc),
+            ("Markdown escapes and entities", n_esc),
             ("links unwrapped", n_link),
             ("end marks (■)", n_end),
+            ("block markers (> or bullet)", n_block),
         ],
     }
 }
@@ -208,6 +308,32 @@ mod tests {
         let c = clean_inline("一段<span class=\"x\">文字</span><br/>结束");
         assert_eq!(c.text, "一段文字结束");
         assert!(c.summary().contains("3 HTML tags"), "{}", c.summary());
+    }
+
+    #[test]
+    fn anchor_lists_bracket_anchors_and_superscript_text() {
+        let c = clean_inline("有研究<sup>[3-5]</sup>指出，另见<sup>1,2</sup>。");
+        assert_eq!(c.text, "有研究指出，另见。");
+        let got: Vec<&str> = c.anchors.iter().map(|a| a.label.as_str()).collect();
+        assert_eq!(got, vec!["3", "4", "5", "1", "2"]);
+        let c = clean_inline("收益贴现上升[12]。见[J]和[EB/OL]");
+        assert_eq!(c.text, "收益贴现上升。见[J]和[EB/OL]");
+        assert_eq!(labels(&c), vec![(6, "12")]);
+        let c = clean_inline("the 8<sup>th</sup> Forum &amp; more");
+        assert_eq!(c.text, "the 8th Forum & more");
+    }
+
+    #[test]
+    fn bare_circled_numbers_anchor_or_enumerate() {
+        let c = clean_inline("这是结果。①下一句认为①，包括：①安全；②经济");
+        assert_eq!(c.text, "这是结果。下一句认为，包括：①安全；②经济");
+        assert_eq!(labels(&c), vec![(5, "①"), (10, "①")]);
+    }
+
+    #[test]
+    fn block_quote_and_bullet_markers_are_removed() {
+        assert_eq!(clean_inline("> 引文内容。").text, "引文内容。");
+        assert_eq!(clean_inline("- 列表项目").text, "列表项目");
     }
 
     #[test]

@@ -51,6 +51,8 @@ struct Unit<'a> {
     line: usize,
     text: &'a str,
     after_blank: bool,
+    /// A blank line (or the end of the file) follows.
+    before_blank: bool,
 }
 
 /// A paragraph being built; numbered in the order drafts are opened.
@@ -98,6 +100,9 @@ struct Parser {
     title: String,
     authors: Vec<String>,
     authors_done: bool,
+    /// The numbering style of the list being read (after `……如下：`): further lines numbered in
+    /// that style are items, not headings.
+    list_style: Option<headings::Style>,
 }
 
 /// Parses one decoded paper. Never fails: text that fits no rule becomes body text.
@@ -111,10 +116,15 @@ pub fn parse(text: &str, meta: DocMeta) -> Document {
                 after_blank = true;
                 continue;
             }
+            if !after_blank && let Some(prev) = units.last_mut() {
+                let prev: &mut Unit = prev;
+                prev.before_blank = false;
+            }
             units.push(Unit {
                 line: i + 1,
                 text: trimmed,
                 after_blank,
+                before_blank: true,
             });
             after_blank = false;
         }
@@ -144,6 +154,7 @@ pub fn parse(text: &str, meta: DocMeta) -> Document {
         title: String::new(),
         authors: Vec::new(),
         authors_done: false,
+        list_style: None,
     };
     for (k, unit) in units.iter().enumerate() {
         let near_credit = |d: isize| {
@@ -254,7 +265,13 @@ impl Parser {
         if cleaned.text.is_empty() {
             return self.drop(unit, "only markup");
         }
-        // 3. The title.
+        // 3. The title: a Markdown heading or a short line; a file that opens with running text
+        //    has no title line (its title then comes from the first heading or sentence).
+        let title_like = headings::markdown(&cleaned.text).is_some()
+            || cleaned.text.chars().count() <= 80 && !cleaned.text.contains('。');
+        if self.stage == Stage::Start && !title_like {
+            self.stage = Stage::Front;
+        }
         if self.stage == Stage::Start {
             let text = headings::markdown(&cleaned.text)
                 .map_or(cleaned.text.as_str(), |(_, t)| t)
@@ -284,10 +301,31 @@ impl Parser {
             return self.whole_paragraph(Zone::Back, unit.line, strip_hashes(cleaned));
         }
         // 6. Headings.
+        // A numbered line without `#` is a heading only on its own between blank lines and not
+        // right after a paragraph that announces a list (`……如下：`).
+        let after_colon = self
+            .drafts
+            .last()
+            .is_some_and(|d| d.zone == Zone::Body && d.text.ends_with(['：', ':']));
         let heading = match &markdown {
             Some((level, text)) => headings::parse(text, Some(*level)),
-            None => headings::parse(&cleaned.text, None),
+            None => match headings::parse(&cleaned.text, None) {
+                Some(h)
+                    if !unit.after_blank
+                        || !unit.before_blank
+                        || after_colon
+                        || self.list_style == Some(h.style) =>
+                {
+                    // A list item: its own body paragraph, never continued by the next item.
+                    self.list_style = Some(h.style);
+                    self.stage = Stage::Body;
+                    self.authors_done = true;
+                    return self.whole_paragraph(Zone::Body, unit.line, cleaned);
+                }
+                other => other,
+            },
         };
+        self.list_style = None;
         if let Some(heading) = heading {
             return self.heading(unit, heading, cleaned);
         }
@@ -472,6 +510,21 @@ impl Parser {
     }
 
     fn finish(mut self, mut meta: DocMeta) -> Document {
+        if self.title.is_empty() {
+            self.title = match self.sections.first() {
+                Some(section) => section.title.clone(),
+                None => self
+                    .drafts
+                    .iter()
+                    .find(|d| d.zone == Zone::Body)
+                    .map(|d| {
+                        let (ranges, _) = sentences::split(&d.text, false);
+                        let end = ranges.first().map_or(0, |r| r.1).min(60);
+                        d.text.chars().take(end).collect()
+                    })
+                    .unwrap_or_default(),
+            };
+        }
         if meta.title.is_empty() {
             meta.title = self.title.clone();
         }
@@ -508,7 +561,7 @@ impl Parser {
         let mut repairs = Vec::new();
         for (pid, d) in self.drafts.iter().enumerate() {
             let pid = pid as u32;
-            let (ranges, balanced) = sentences::split(&d.text);
+            let (ranges, balanced) = sentences::split(&d.text, d.zone == Zone::Back);
             if !balanced {
                 repairs.push(Repair {
                     line: d.line,

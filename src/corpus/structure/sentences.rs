@@ -5,8 +5,9 @@
 //! - A sentence ends at 。！？ (and `!`/`?`, which extractions often put in Chinese text), together
 //!   with any run of further terminators and the closing quotes and brackets that follow
 //!   (”’」』）)】》): `……三方合作。”然而` ends after `”`.
-//! - In English text (back matter, quoted titles) `. ` ends a sentence when a lowercase letter
+//! - In English back matter (`english_stops`), `. ` also ends a sentence when a lowercase letter
 //!   or digit comes before it and a capital letter after it (`U.S. Department` stays whole).
+//!   Notes keep their citations whole: `The White House. FACT SHEET …` is one entry.
 //! - `；` does not end a sentence: in these papers it separates the items of one enumerated
 //!   argument (`一是……；二是……`), which must be counted and attributed together.
 //! - An ellipsis (`…`, `……`) does not end a sentence: it marks an omission inside a quotation
@@ -17,13 +18,13 @@
 //!   paragraph is split again ignoring quotes, so that one stray `“` cannot swallow a whole page.
 
 /// Character ranges `[start, end)` of the sentences of `text`, and whether the quotes balanced.
-pub fn split(text: &str) -> (Vec<(usize, usize)>, bool) {
+pub fn split(text: &str, english_stops: bool) -> (Vec<(usize, usize)>, bool) {
     let chars: Vec<char> = text.chars().collect();
-    let (ranges, balanced) = split_chars(&chars, true);
+    let (ranges, balanced) = split_chars(&chars, true, english_stops);
     if balanced {
         (ranges, true)
     } else {
-        (split_chars(&chars, false).0, false)
+        (split_chars(&chars, false, english_stops).0, false)
     }
 }
 
@@ -46,7 +47,11 @@ fn closes(c: char) -> bool {
     matches!(c, '”' | '’' | '」' | '』' | '）')
 }
 
-fn split_chars(chars: &[char], respect_quotes: bool) -> (Vec<(usize, usize)>, bool) {
+fn split_chars(
+    chars: &[char],
+    respect_quotes: bool,
+    english_stops: bool,
+) -> (Vec<(usize, usize)>, bool) {
     let mut ranges = Vec::new();
     let mut depth: i32 = 0;
     let mut start = 0;
@@ -66,7 +71,8 @@ fn split_chars(chars: &[char], respect_quotes: bool) -> (Vec<(usize, usize)>, bo
             || chars
                 .get(i + 1)
                 .is_none_or(|n| n.is_whitespace() || !n.is_ascii());
-        let english_stop = c == '.'
+        let english_stop = english_stops
+            && c == '.'
             && i > 0
             && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit())
             && chars.get(i + 1).is_some_and(|n| *n == ' ')
@@ -130,7 +136,7 @@ mod tests {
 
     fn texts(text: &str) -> Vec<String> {
         let chars: Vec<char> = text.chars().collect();
-        split(text)
+        split(text, true)
             .0
             .into_iter()
             .map(|(s, e)| chars[s..e].iter().collect())
@@ -195,14 +201,14 @@ mod tests {
 
     #[test]
     fn unbalanced_quote_falls_back_to_plain_split() {
-        let (ranges, balanced) = split("他说“甲。乙。丙。");
+        let (ranges, balanced) = split("他说“甲。乙。丙。", false);
         assert!(!balanced);
         assert_eq!(ranges.len(), 3);
     }
 
     #[test]
     fn offsets_are_characters_and_skip_spaces() {
-        let (ranges, _) = split("美国。 日本。");
+        let (ranges, _) = split("美国。 日本。", false);
         assert_eq!(ranges, vec![(0, 3), (4, 7)]);
     }
 }

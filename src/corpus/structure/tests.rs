@@ -154,3 +154,28 @@ fn broken_note_entries_are_joined() {
     );
     assert_eq!(d.notes[0].kind, crate::model::NoteKind::Footnote);
 }
+
+#[test]
+fn list_items_are_not_headings() {
+    let d = doc(
+        "题目\n\n措施如下：\n\n1. 加强合作\n\n2. 扩大交流\n\n正文。\n1. 紧接的列表项\n2. 第二项\n\n二、真正的标题\n\n正文。\n",
+    );
+    let titles: Vec<&str> = d.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, vec!["真正的标题"]);
+    assert_eq!(sentence_with(&d, "扩大交流").text, "2. 扩大交流");
+    assert_eq!(sentence_with(&d, "加强合作").zone, Zone::Body);
+}
+
+#[test]
+fn a_file_that_opens_with_running_text_has_no_title_line() {
+    let d = doc(
+        "美国强调延伸威慑坚如磐石，日本积极回应，韩国则担心被抛弃并要求更多保证，这一态势在二〇二三年更加明显。第二句。\n\n## 一、结论\n\n正文。\n",
+    );
+    assert!(d.paragraphs.iter().all(|p| p.zone != Zone::Title));
+    assert_eq!(d.meta.title, "结论");
+    assert_eq!(d.sentences[0].zone, Zone::Body);
+    let d = doc(
+        "美国强调延伸威慑坚如磐石，日本积极回应，韩国则担心被抛弃并要求更多保证，这一态势在二〇二三年更加明显。第二句。\n",
+    );
+    assert!(d.meta.title.starts_with("美国强调延伸威慑"));
+}
