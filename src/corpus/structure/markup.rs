@@ -128,7 +128,7 @@ pub fn clean_inline(raw: &str) -> Cleaned {
         }
         None => raw,
     };
-    let mut add_anchor = |out: &String, label: &str, anchors: &mut Vec<Anchor>| {
+    let add_anchor = |out: &String, label: &str, anchors: &mut Vec<Anchor>| {
         anchors.push(Anchor {
             at: out.chars().count(),
             label: label.trim_start_matches('\\').to_string(),
