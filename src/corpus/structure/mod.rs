@@ -277,6 +277,13 @@ impl Parser {
                 .map_or(cleaned.text.as_str(), |(_, t)| t)
                 .to_string();
             let title = headings::close_han_gaps(&text);
+            if title != text {
+                self.repair(
+                    unit.line,
+                    "close_heading_gaps",
+                    format!("“{text}” → “{title}”"),
+                );
+            }
             self.title = title.clone();
             self.push_draft(Zone::Title, unit.line, retext(cleaned, title));
             self.stage = Stage::Front;
@@ -430,6 +437,13 @@ impl Parser {
         self.authors_done = true;
         if self.stage == Stage::Front {
             self.stage = Stage::Body;
+        }
+        if !cleaned.text.contains(&heading.title) {
+            self.repair(
+                unit.line,
+                "close_heading_gaps",
+                format!("spaces between Han characters removed: “{}”", heading.title),
+            );
         }
         let level = self.levels.level_of(&heading);
         self.section_at_level.truncate(level as usize - 1);

@@ -179,3 +179,17 @@ fn a_file_that_opens_with_running_text_has_no_title_line() {
     );
     assert!(d.meta.title.starts_with("美国强调延伸威慑"));
 }
+
+#[test]
+fn reference_lists_are_zone_reference() {
+    let d = doc(
+        "题目\n\n正文[1]。\n\n## 结 语\n\n正文。\n\n参考文献\n\n[1] 高程. 美国对华战略竞争[J]. 当代世界, 2023(11): 45.\n",
+    );
+    assert_eq!(d.notes[0].kind, crate::model::NoteKind::Reference);
+    assert_eq!(d.notes[0].dates, vec!["2023".parse().unwrap()]);
+    assert_eq!(sentence_with(&d, "高程").zone, Zone::Reference);
+    assert_eq!(sentence_with(&d, "正文").note_refs, vec!["1"]);
+    assert_eq!(d.dropped[0].reason, "heading of the reference list");
+    assert!(d.repairs.iter().any(|r| r.rule == "close_heading_gaps"));
+    assert_eq!(d.sections[0].title, "结语");
+}
