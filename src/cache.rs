@@ -23,14 +23,15 @@ fn file_for(out: &Path, doc_id: &str) -> PathBuf {
 pub fn store(out: &Path, doc: &AnnotatedDocument) -> anyhow::Result<()> {
     let dir = dir(out);
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+    let name = format!("{}.json", doc.doc.meta.id);
+    let mut tmp = crate::output::temp_file(&dir, &name)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     {
         let mut w = BufWriter::new(tmp.as_file_mut());
         serde_json::to_writer(&mut w, doc)?;
         w.flush()?;
     }
-    let path = file_for(out, &doc.doc.meta.id);
+    let path = dir.join(name);
     tmp.persist(&path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())

@@ -11,6 +11,7 @@ pub mod export;
 pub mod index;
 pub mod lexicon;
 pub mod model;
+pub mod output;
 pub mod period;
 pub mod report;
 pub mod segment;

@@ -1,10 +1,566 @@
-//! `mine index` (not built yet).
+//! `mine index CORPUS`: the main job. Loads and checks every configuration file before any work,
+//! takes the output folder's lock, finds the corpus files, re-processes only what changed since the
+//! last run (or everything when the configuration changed, or with `--force`), parses, segments,
+//! tags and attributes documents in parallel, feeds one index writer, caches each document's
+//! annotations, then writes the CSVs, the codebook and the manifest, and prints a summary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, File};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::SystemTime;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use mine::annotate::Pipeline;
+use mine::cache;
+use mine::corpus::discover::{CorpusFile, Skipped, discover};
+use mine::corpus::{self, metadata};
+use mine::export::manifest::{self, ConfigFile, IndexMode, InputFile, Manifest, SkippedFile};
+use mine::export::{ExportOptions, ExportSummary, Exporter};
+use mine::index::{self, IndexError, SentenceIndex};
+use mine::lexicon::LexiconSet;
+use mine::model::{AnnotatedDocument, DocMeta, Fallback, Zone};
+use mine::output;
+use mine::period::{Overrides, PeriodScheme};
+use mine::segment::Segmenter;
 
 use super::Exit;
 
+/// Parse, tag, attribute, index and count a corpus.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "\
+Examples:
+  mine index corpus/                      the shipped corpus, results in output/
+  mine index ~/news --out ~/news-out --period-fallback document
+                                          a folder of dated news stories
+  mine index corpus/ --zones body,front   count abstracts too
+  mine index corpus/ --force              rebuild everything from scratch
 
-pub fn run(_args: Args) -> anyhow::Result<Exit> {
-    anyhow::bail!("`mine index` is not built yet")
+A rerun re-processes only new, changed or deleted files; a change to any lexicon, periods.toml,
+userdict.txt, metadata.csv or overrides.csv rebuilds everything.")]
+pub struct Args {
+    /// Folder of .txt/.md files, with an optional metadata.csv and overrides.csv.
+    pub corpus: PathBuf,
+
+    /// Output folder: index/, cache/, the CSVs, manifest.json and codebook.md.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+
+    /// Folder with the category files (*.toml), modifiers.toml, periods.toml and userdict.txt.
+    #[arg(long, default_value = "lexicons")]
+    pub lexicons: PathBuf,
+
+    /// Where undated sentences go for documents whose metadata has no period_fallback:
+    /// `none` leaves them unattributed, `document` gives them the document's date.
+    #[arg(long, value_enum, default_value = "none")]
+    pub period_fallback: Fallback,
+
+    /// Zones whose sentences the frequency CSVs count (comma-separated: title, front, heading,
+    /// body, note, reference, back).
+    #[arg(long, value_delimiter = ',', default_value = "body")]
+    pub zones: Vec<Zone>,
+
+    /// Write CSVs for Excel: a byte-order mark, and cells starting with = + - @ guarded.
+    #[arg(long)]
+    pub excel: bool,
+
+    /// Rebuild the index and every annotation from scratch.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Exit with status 2 when any file was skipped.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+}
+
+/// What the last successful run indexed, kept in `<out>/state.json` to decide what a rerun must
+/// re-process.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct RunState {
+    mine_version: String,
+    config_hash: String,
+    /// doc id → (file, blake3 of its bytes)
+    docs: BTreeMap<String, (String, String)>,
+}
+
+const STATE_FILE: &str = "state.json";
+const LOCK_FILE: &str = ".mine.lock";
+
+/// Names `mine` writes in its output folder; anything else there means the folder is not ours.
+const OUTPUT_NAMES: &[&str] = &[
+    "README.md",
+    "index",
+    "cache",
+    "manifest.json",
+    "codebook.md",
+    "report.md",
+    "rates.svg",
+    STATE_FILE,
+    LOCK_FILE,
+];
+
+/// The configuration of a run, loaded and checked before any work.
+struct RunConfig {
+    pipeline: Pipeline,
+    metadata: Option<metadata::MetadataTable>,
+    /// Every configuration file read, with its blake3 hash, in a stable order.
+    config_files: Vec<(PathBuf, String)>,
+    config_hash: String,
+}
+
+impl RunConfig {
+    fn load(args: &Args) -> anyhow::Result<RunConfig> {
+        let lexicons = LexiconSet::load(&args.lexicons)?;
+        let periods_path = args.lexicons.join("periods.toml");
+        let periods = PeriodScheme::load(&periods_path)?;
+        let userdict = args.lexicons.join("userdict.txt");
+        let userdict = userdict.is_file().then_some(userdict);
+        let segmenter = Segmenter::new(&lexicons, userdict.as_deref())?;
+        let overrides_path = args.corpus.join("overrides.csv");
+        let overrides = if overrides_path.is_file() {
+            Some(Overrides::load(&overrides_path, &periods)?)
+        } else {
+            None
+        };
+        let metadata = metadata::load(&args.corpus)?;
+
+        let mut files = lexicons.files();
+        files.push(periods_path);
+        files.extend(userdict);
+        for name in ["metadata.csv", "overrides.csv"] {
+            let path = args.corpus.join(name);
+            if path.is_file() {
+                files.push(path);
+            }
+        }
+        let mut config_files = Vec::new();
+        let mut all = blake3::Hasher::new();
+        all.update(env!("CARGO_PKG_VERSION").as_bytes());
+        all.update(args.period_fallback.as_str().as_bytes());
+        for path in files {
+            let bytes =
+                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            all.update(path.to_string_lossy().as_bytes());
+            all.update(hash.as_bytes());
+            config_files.push((path, hash));
+        }
+        Ok(RunConfig {
+            pipeline: Pipeline {
+                segmenter,
+                lexicons,
+                periods,
+                overrides,
+                default_fallback: args.period_fallback,
+            },
+            metadata,
+            config_files,
+            config_hash: all.finalize().to_hex().to_string(),
+        })
+    }
+}
+
+/// One corpus file with the metadata it will be indexed under.
+struct Planned {
+    file: CorpusFile,
+    meta: DocMeta,
+    hash: String,
+    bytes: u64,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Exit> {
+    let config = RunConfig::load(&args)?;
+
+    check_output_folder(&args.out)?;
+    fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create the output folder {}", args.out.display()))?;
+    let _lock = lock_output(&args.out)?;
+    output::remove_stale_temp_files(&args.out)?;
+    output::remove_stale_temp_files(&cache::dir(&args.out))?;
+
+    let discovery = discover(&args.corpus)?;
+    let mut skipped = discovery.skipped;
+    let planned = plan(&config, discovery.files, &mut skipped);
+
+    let previous = read_state(&args.out);
+    let rebuild_all = args.force
+        || previous
+            .as_ref()
+            .is_none_or(|s| s.config_hash != config.config_hash);
+    let mode = if args.force {
+        IndexMode::Force
+    } else if rebuild_all {
+        IndexMode::Full
+    } else {
+        IndexMode::Incremental
+    };
+
+    let index_dir = args.out.join("index");
+    let segmenter = config.pipeline.segmenter.clone();
+    let index = match SentenceIndex::create_or_open(&index_dir, segmenter.clone()) {
+        // An index of an older schema cannot be updated in place: build it anew.
+        Err(IndexError::SchemaVersion { .. }) => {
+            index::remove(&index_dir)?;
+            SentenceIndex::create_or_open(&index_dir, segmenter)?
+        }
+        other => other?,
+    };
+    let mut writer = index.writer()?;
+    let previous_docs = previous.map(|s| s.docs).unwrap_or_default();
+    let current: BTreeSet<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
+    if rebuild_all {
+        writer.delete_all()?;
+    } else {
+        for id in previous_docs
+            .keys()
+            .filter(|id| !current.contains(id.as_str()))
+        {
+            writer.delete_doc(id);
+            cache::remove(&args.out, id)?;
+        }
+    }
+    let todo: Vec<&Planned> = planned
+        .iter()
+        .filter(|p| {
+            rebuild_all
+                || previous_docs
+                    .get(&p.meta.id)
+                    .is_none_or(|(_, h)| *h != p.hash)
+                || cache::load(&args.out, &p.meta.id).is_err()
+        })
+        .collect();
+
+    let progress = progress_bar(todo.len() as u64);
+    let threads = args.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let cancelled = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::sync_channel::<Processed>(2 * pool.current_num_threads().max(1));
+    let mut processed_ids = Vec::new();
+    let mut failed_docs: BTreeSet<String> = BTreeSet::new();
+    let mut fatal = None;
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let pipeline = &config.pipeline;
+        let cancelled = &cancelled;
+        let todo = &todo;
+        let pool = &pool;
+        scope.spawn(move || {
+            pool.install(|| {
+                todo.par_iter().for_each_with(sender, |sender, planned| {
+                    if cancelled.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let outcome = process(pipeline, planned);
+                    // The receiver only goes away when the run is failing already.
+                    let _ = sender.send(outcome);
+                });
+            })
+        });
+        for outcome in receiver {
+            progress.inc(1);
+            match outcome {
+                Processed::Done(doc) => {
+                    progress.set_message(doc.doc.meta.file.clone());
+                    writer.delete_doc(&doc.doc.meta.id);
+                    writer.add(&doc, &pipeline.lexicons)?;
+                    cache::store(&args.out, &doc)?;
+                    processed_ids.push(doc.doc.meta.id.clone());
+                }
+                Processed::Skipped { id, skip } => {
+                    writer.delete_doc(&id);
+                    cache::remove(&args.out, &id)?;
+                    failed_docs.insert(id);
+                    skipped.push(skip);
+                }
+                Processed::Fatal(err) => {
+                    cancelled.store(true, Ordering::Relaxed);
+                    fatal.get_or_insert(err);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    progress.finish_and_clear();
+    if let Some(err) = fatal {
+        return Err(err.context("the index and outputs were left as they were"));
+    }
+    writer.commit()?;
+
+    let indexed: Vec<&Planned> = planned
+        .iter()
+        .filter(|p| !failed_docs.contains(&p.meta.id))
+        .collect();
+    let state = RunState {
+        mine_version: env!("CARGO_PKG_VERSION").to_string(),
+        config_hash: config.config_hash.clone(),
+        docs: indexed
+            .iter()
+            .map(|p| (p.meta.id.clone(), (p.meta.file.clone(), p.hash.clone())))
+            .collect(),
+    };
+    write_state(&args.out, &state)?;
+
+    skipped.sort_by(|a, b| a.file.cmp(&b.file));
+    if indexed.is_empty() {
+        write_skipped(&mut io::stdout().lock(), &skipped)?;
+        bail!(
+            "no document could be read from {} ({} skipped)",
+            args.corpus.display(),
+            skipped.len()
+        );
+    }
+
+    let extra_columns: Vec<String> = config
+        .metadata
+        .as_ref()
+        .map(|m| m.extra_columns().to_vec())
+        .unwrap_or_default();
+    let options = ExportOptions {
+        zones: args.zones.clone(),
+        excel: args.excel,
+        ..ExportOptions::default()
+    };
+    let mut exporter = Exporter::new(
+        &args.out,
+        &config.pipeline.lexicons,
+        &config.pipeline.periods,
+        &extra_columns,
+        options,
+    )?;
+    let mut manifest = Manifest::start(std::env::args().collect());
+    manifest.corpus_root = args.corpus.display().to_string();
+    manifest.index_mode = mode;
+    manifest.reprocessed = processed_ids;
+    manifest.reprocessed.sort();
+    manifest.segmenter = serde_json::to_value(config.pipeline.segmenter.settings())?;
+    manifest.config_files = config
+        .config_files
+        .iter()
+        .map(|(path, hash)| ConfigFile {
+            path: path.display().to_string(),
+            blake3: hash.clone(),
+        })
+        .collect();
+    manifest.skipped = skipped
+        .iter()
+        .map(|s| SkippedFile {
+            file: s.file.clone(),
+            reason: s.reason.clone(),
+        })
+        .collect();
+    let mut indexed = indexed;
+    indexed.sort_unstable_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    for planned in &indexed {
+        let doc = cache::load(&args.out, &planned.meta.id)?;
+        exporter.add(&doc)?;
+        manifest.inputs.push(InputFile {
+            file: planned.file.rel.clone(),
+            id: planned.meta.id.clone(),
+            bytes: planned.bytes,
+            blake3: planned.hash.clone(),
+            encoding: doc.doc.encoding.clone(),
+        });
+    }
+    manifest.inputs.sort_by(|a, b| a.file.cmp(&b.file));
+    let summary = exporter.finish()?;
+    manifest.record_export(&summary);
+    manifest.finished = manifest::rfc3339(SystemTime::now());
+    manifest::write(&args.out, &manifest)?;
+
+    print_summary(&args, &manifest, &summary, &skipped)?;
+    if args.strict && !skipped.is_empty() {
+        return Ok(Exit::Failure);
+    }
+    Ok(Exit::Success)
+}
+
+enum Processed {
+    Done(Box<AnnotatedDocument>),
+    Skipped { id: String, skip: Skipped },
+    Fatal(anyhow::Error),
+}
+
+fn process(pipeline: &Pipeline, planned: &Planned) -> Processed {
+    match corpus::load_document(&planned.file, planned.meta.clone()) {
+        Ok(doc) => match pipeline.annotate(doc) {
+            Ok(annotated) => Processed::Done(Box::new(annotated)),
+            Err(err) => Processed::Fatal(err.into()),
+        },
+        Err(reason) => Processed::Skipped {
+            id: planned.meta.id.clone(),
+            skip: Skipped {
+                file: planned.file.rel.clone(),
+                reason,
+            },
+        },
+    }
+}
+
+/// Gives every file its metadata row (or a default), makes ids unique and hashes the bytes.
+fn plan(config: &RunConfig, files: Vec<CorpusFile>, skipped: &mut Vec<Skipped>) -> Vec<Planned> {
+    let mut seen_ids = BTreeSet::new();
+    let mut planned = Vec::with_capacity(files.len());
+    for file in files {
+        let bytes = match fs::read(&file.path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                skipped.push(Skipped {
+                    file: file.rel.clone(),
+                    reason: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        let mut meta = config
+            .metadata
+            .as_ref()
+            .and_then(|m| m.meta_for(&file.rel))
+            .unwrap_or_else(|| metadata::default_meta(&file.rel));
+        let base = meta.id.clone();
+        let mut n = 2;
+        while !seen_ids.insert(meta.id.clone()) {
+            meta.id = format!("{base}_{n}");
+            n += 1;
+        }
+        planned.push(Planned {
+            file,
+            meta,
+            hash: blake3::hash(&bytes).to_hex().to_string(),
+            bytes: bytes.len() as u64,
+        });
+    }
+    planned
+}
+
+/// Refuses an output folder holding things `mine` did not write, so that a mistyped `--out`
+/// never mixes our files into someone's folder.
+fn check_output_folder(out: &Path) -> anyhow::Result<()> {
+    let Ok(entries) = fs::read_dir(out) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        let ours = OUTPUT_NAMES.contains(&name.as_ref())
+            || name.ends_with(".csv")
+            || name.starts_with(output::TEMP_PREFIX);
+        if !ours {
+            bail!(
+                "{} holds `{name}`, which mine did not write: choose an empty or new folder with --out",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Takes the output folder's lock for the whole run. The lock is the operating system's, so a
+/// killed run leaves no stale lock behind: the file stays, the lock does not.
+fn lock_output(out: &Path) -> anyhow::Result<File> {
+    let path = out.join(LOCK_FILE);
+    let mut file = File::options()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            bail!(
+                "another `mine index` is writing to {} ({}); wait for it to finish",
+                out.display(),
+                holder.trim()
+            );
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    file.set_len(0)?;
+    write!(file, "pid {}", std::process::id())?;
+    Ok(file)
+}
+
+fn read_state(out: &Path) -> Option<RunState> {
+    let text = fs::read_to_string(out.join(STATE_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn write_state(out: &Path, state: &RunState) -> anyhow::Result<()> {
+    let mut tmp = output::temp_file(out, STATE_FILE)?;
+    serde_json::to_writer_pretty(&mut tmp, state)?;
+    tmp.persist(out.join(STATE_FILE))?;
+    Ok(())
+}
+
+fn progress_bar(len: u64) -> ProgressBar {
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} documents, {eta} left  {wide_msg}")
+            .expect("the template is valid"),
+    );
+    bar
+}
+
+fn write_skipped(out: &mut impl Write, skipped: &[Skipped]) -> io::Result<()> {
+    if !skipped.is_empty() {
+        writeln!(out, "skipped {} file(s):", skipped.len())?;
+        for s in skipped {
+            writeln!(out, "  {}: {}", s.file, s.reason)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_summary(
+    args: &Args,
+    manifest: &Manifest,
+    summary: &ExportSummary,
+    skipped: &[Skipped],
+) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "indexed {} document(s) from {} ({} re-processed, {} run), {} sentences, {} tokens",
+        manifest.documents,
+        args.corpus.display(),
+        manifest.reprocessed.len(),
+        serde_json::to_value(manifest.index_mode)?
+            .as_str()
+            .unwrap_or_default(),
+        manifest.sentences,
+        manifest.tokens
+    )?;
+    let zones: Vec<String> = summary
+        .zones
+        .iter()
+        .map(|(zone, counts)| format!("{zone} {}", counts.sentences))
+        .collect();
+    writeln!(out, "sentences per zone: {}", zones.join(", "))?;
+    write_skipped(&mut out, skipped)?;
+    writeln!(
+        out,
+        "wrote {}: index/, passages.csv, hits.csv, period_frequencies.csv, period_categories.csv, \
+         doc_period_frequencies.csv, keyness.csv, codebook.md, manifest.json",
+        args.out.display()
+    )?;
+    Ok(())
 }

@@ -148,7 +148,7 @@ pub fn write(out: &Path, manifest: &Manifest) -> Result<(), ExportError> {
         source,
     };
     fs::create_dir_all(out).map_err(io_err)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(out).map_err(io_err)?;
+    let mut tmp = crate::output::temp_file(out, MANIFEST).map_err(io_err)?;
     serde_json::to_writer_pretty(tmp.as_file_mut(), manifest).map_err(|e| ExportError::Io {
         path: path.clone(),
         source: e.into(),

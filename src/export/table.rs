@@ -46,13 +46,10 @@ impl Finished {
 
 /// A temporary file in `out` that will become `out/<name>`.
 pub fn temp_in(out: &Path, name: &str) -> Result<NamedTempFile, ExportError> {
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .tempfile_in(out)
-        .map_err(|source| ExportError::Io {
-            path: out.join(name),
-            source,
-        })
+    crate::output::temp_file(out, name).map_err(|source| ExportError::Io {
+        path: out.join(name),
+        source,
+    })
 }
 
 impl TableWriter {

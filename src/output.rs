@@ -1,0 +1,87 @@
+//! Writing into the output folder safely: every file is written under a temporary name beside its
+//! final one (the same folder, so the rename is atomic) and renamed into place only when complete,
+//! so an interrupted run never leaves a half-written file under a final name. Temporary names all
+//! start with `TEMP_PREFIX`, so that the next run can recognise and remove what a killed run left.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use tempfile::NamedTempFile;
+
+/// Prefix of every temporary file `mine` creates in an output folder.
+pub const TEMP_PREFIX: &str = ".tmp-";
+
+/// A temporary file in `dir` that is meant to become `dir/<final_name>`. It is readable by
+/// everyone like any file the user writes (tempfile's default of 0600 would hide CSVs from
+/// collaborators and from services that read the folder).
+pub fn temp_file(dir: &Path, final_name: &str) -> io::Result<NamedTempFile> {
+    let prefix = format!("{TEMP_PREFIX}{final_name}-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    builder.tempfile_in(dir)
+}
+
+/// Removes the temporary files a killed run left in `dir`; returns how many.
+pub fn remove_stale_temp_files(dir: &Path) -> io::Result<usize> {
+    let mut removed = 0;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(0);
+    };
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
+            && entry.file_type()?.is_file()
+        {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_files_carry_the_prefix_and_stale_ones_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = temp_file(dir.path(), "passages.csv").unwrap();
+        let name = tmp
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(name.starts_with(".tmp-passages.csv-"), "{name}");
+        // Simulate a killed run: the temporary file stays behind.
+        tmp.keep().unwrap();
+        fs::write(dir.path().join("hits.csv"), "kept").unwrap();
+        assert_eq!(remove_stale_temp_files(dir.path()).unwrap(), 1);
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("hits.csv")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn finished_files_are_readable_by_others() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = temp_file(dir.path(), "x.csv").unwrap();
+        let path = dir.path().join("x.csv");
+        tmp.persist(&path).unwrap();
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+    }
+}
