@@ -791,7 +791,7 @@ fn seed_theory_sentence_is_unattributed() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Seeds through the structure parser (the lead un-ignores these once it lands).
+// Seeds through the structure parser.
 
 fn parse_seed(file: &str, date: &str) -> Document {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -817,7 +817,6 @@ fn call_containing<'a>(doc: &Document, calls: &'a [PeriodCall], snippet: &str) -
 }
 
 #[test]
-#[ignore = "needs the structure parser"]
 fn seeds_time_frame_paper() {
     let doc = parse_seed("li_tan_2025_time_frame.txt", "2025");
     let calls = shipped().attribute(&doc, Fallback::None);
@@ -843,7 +842,6 @@ fn seeds_time_frame_paper() {
 }
 
 #[test]
-#[ignore = "needs the structure parser"]
 fn seeds_every_sentence_gets_a_call_with_evidence() {
     for (file, date) in [
         ("dong_2023_alliance_strengthening.txt", "2023"),
