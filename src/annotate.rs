@@ -3,6 +3,8 @@
 //! overrides applied last. `Pipeline` holds the configuration, built once per run and shared by
 //! the worker threads.
 
+use std::path::{Path, PathBuf};
+
 use crate::error::ConfigError;
 use crate::lexicon::LexiconSet;
 use crate::model::{AnnotatedDocument, Document, Fallback, SentenceAnnotation};
@@ -17,9 +19,47 @@ pub struct Pipeline {
     pub overrides: Option<Overrides>,
     /// For documents whose metadata does not say (`--period-fallback`).
     pub default_fallback: Fallback,
+    /// Every configuration file read, in a stable order (for the manifest and the rebuild check).
+    pub files: Vec<PathBuf>,
 }
 
 impl Pipeline {
+    /// Loads and checks the configuration of a run: the category files and `modifiers.toml` in
+    /// `lexicon_dir`, `lexicon_dir/periods.toml`, `lexicon_dir/userdict.txt` (optional) and
+    /// `corpus_dir/overrides.csv` (optional). The first broken file stops the load, named by file
+    /// and line.
+    pub fn load(
+        lexicon_dir: &Path,
+        corpus_dir: Option<&Path>,
+        default_fallback: Fallback,
+    ) -> Result<Pipeline, ConfigError> {
+        let lexicons = LexiconSet::load(lexicon_dir)?;
+        let periods_path = lexicon_dir.join("periods.toml");
+        let periods = PeriodScheme::load(&periods_path)?;
+        let userdict = lexicon_dir.join("userdict.txt");
+        let userdict = userdict.is_file().then_some(userdict);
+        let segmenter = Segmenter::new(&lexicons, userdict.as_deref())?;
+        let overrides_path = corpus_dir
+            .map(|dir| dir.join("overrides.csv"))
+            .filter(|path| path.is_file());
+        let overrides = match &overrides_path {
+            Some(path) => Some(Overrides::load(path, &periods)?),
+            None => None,
+        };
+        let mut files = lexicons.files();
+        files.push(periods_path);
+        files.extend(userdict);
+        files.extend(overrides_path);
+        Ok(Pipeline {
+            segmenter,
+            lexicons,
+            periods,
+            overrides,
+            default_fallback,
+            files,
+        })
+    }
+
     /// Segments, tags and attributes every sentence of `doc`. Fails only when an override row
     /// cannot be applied (a snippet that matches nothing or twice), which is a configuration error.
     pub fn annotate(&self, doc: Document) -> Result<AnnotatedDocument, ConfigError> {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use mine::corpus::{decode, metadata, structure};
-use mine::model::{Document, PartialDate, Zone};
+use mine::model::{AnnotatedDocument, Document, PartialDate, Zone};
 
 const SEEDS: [&str; 5] = [
     "dong_2023_alliance_strengthening",
@@ -90,7 +90,9 @@ fn inspect_json_is_the_document() {
         "corpus/yao_zhou_2023_trilateral_mechanism.txt",
     ]);
     assert!(ok, "{err}");
-    let doc: Document = serde_json::from_str(&out).expect("--json prints a Document");
+    let annotated: AnnotatedDocument =
+        serde_json::from_str(&out).expect("--json prints an AnnotatedDocument");
+    let doc = annotated.doc;
     assert_eq!(doc.meta.id, "yao_zhou_2023_trilateral_mechanism");
     assert_eq!(
         doc.meta.file,
@@ -112,7 +114,8 @@ fn inspect_fails_on_a_missing_file_naming_it() {
 fn fixture_with_every_markup_form() {
     let (ok, out, err) = mine(&["inspect", "--json", "tests/data/structure/mixed_markup.md"]);
     assert!(ok, "{err}");
-    let doc: Document = serde_json::from_str(&out).expect("JSON document");
+    let annotated: AnnotatedDocument = serde_json::from_str(&out).expect("JSON document");
+    let doc = annotated.doc;
     assert_eq!(doc.meta.title, "同盟承诺与威胁叙事");
     assert_eq!(doc.meta.authors, vec!["张三", "李四"]);
     let s = sentence(&doc, "但韩国担心被抛弃");

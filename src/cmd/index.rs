@@ -24,11 +24,8 @@ use mine::corpus::{self, metadata};
 use mine::export::manifest::{self, ConfigFile, IndexMode, InputFile, Manifest, SkippedFile};
 use mine::export::{ExportOptions, ExportSummary, Exporter};
 use mine::index::{self, IndexError, SentenceIndex};
-use mine::lexicon::LexiconSet;
 use mine::model::{AnnotatedDocument, DocMeta, Fallback, Zone};
 use mine::output;
-use mine::period::{Overrides, PeriodScheme};
-use mine::segment::Segmenter;
 
 use super::Exit;
 
@@ -120,28 +117,12 @@ struct RunConfig {
 
 impl RunConfig {
     fn load(args: &Args) -> anyhow::Result<RunConfig> {
-        let lexicons = LexiconSet::load(&args.lexicons)?;
-        let periods_path = args.lexicons.join("periods.toml");
-        let periods = PeriodScheme::load(&periods_path)?;
-        let userdict = args.lexicons.join("userdict.txt");
-        let userdict = userdict.is_file().then_some(userdict);
-        let segmenter = Segmenter::new(&lexicons, userdict.as_deref())?;
-        let overrides_path = args.corpus.join("overrides.csv");
-        let overrides = if overrides_path.is_file() {
-            Some(Overrides::load(&overrides_path, &periods)?)
-        } else {
-            None
-        };
+        let pipeline = Pipeline::load(&args.lexicons, Some(&args.corpus), args.period_fallback)?;
         let metadata = metadata::load(&args.corpus)?;
-
-        let mut files = lexicons.files();
-        files.push(periods_path);
-        files.extend(userdict);
-        for name in ["metadata.csv", "overrides.csv"] {
-            let path = args.corpus.join(name);
-            if path.is_file() {
-                files.push(path);
-            }
+        let mut files = pipeline.files.clone();
+        let metadata_path = args.corpus.join(metadata::METADATA_FILE);
+        if metadata_path.is_file() {
+            files.push(metadata_path);
         }
         let mut config_files = Vec::new();
         let mut all = blake3::Hasher::new();
@@ -156,13 +137,7 @@ impl RunConfig {
             config_files.push((path, hash));
         }
         Ok(RunConfig {
-            pipeline: Pipeline {
-                segmenter,
-                lexicons,
-                periods,
-                overrides,
-                default_fallback: args.period_fallback,
-            },
+            pipeline,
             metadata,
             config_files,
             config_hash: all.finalize().to_hex().to_string(),

@@ -1,16 +1,20 @@
-//! `mine inspect FILE`: reads one file, decodes and parses it, and prints what the structure stage
-//! made of it (meta, section tree, paragraphs with their sentences, notes with dates, repairs,
-//! dropped text, counts per zone) so that a researcher can audit the parse; `--json` prints the
-//! whole `Document` instead.
+//! `mine inspect FILE`: reads one file, decodes, parses and annotates it exactly as `mine index`
+//! does (metadata from the `metadata.csv` beside it, the lexicons and periods of `--lexicons`), and
+//! prints what each stage made of it (meta, section tree, paragraphs with their sentences, each
+//! sentence's period with its source and evidence and its lexicon hits, notes with dates, repairs,
+//! dropped text, counts per zone) so that a researcher can audit it; `--json` prints the whole
+//! `AnnotatedDocument` instead.
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use mine::annotate::Pipeline;
 use mine::corpus::{decode, metadata, structure};
-use mine::model::{Document, Zone};
+use mine::lexicon::LexiconSet;
+use mine::model::{AnnotatedDocument, Document, Fallback, Zone};
 
 use super::Exit;
 
@@ -19,13 +23,23 @@ use super::Exit;
 Examples:
   mine inspect corpus/peng_2023_cost_sharing.txt           read the parse as text
   mine inspect corpus/peng_2023_cost_sharing.txt --json    the Document as JSON, for tools
-  mine inspect paper.md | grep -A3 '^repairs'              what was repaired")]
+  mine inspect paper.md | grep -A3 '^repairs'              what was repaired
+
+Each sentence line shows its period, the step of the attribution cascade that decided it and the
+evidence, e.g. `s12 body [biden <- sentence: 拜登政府]`, then its lexicon hits.")]
 pub struct Args {
     /// The text or Markdown file to parse.
     pub file: PathBuf,
-    /// Print the parsed Document as JSON instead of the readable listing.
+    /// Print the annotated document (`{"doc": …, "annotations": […]}`) as JSON instead of the
+    /// readable listing.
     #[arg(long)]
     pub json: bool,
+    /// Folder with the category files, modifiers.toml, periods.toml and userdict.txt.
+    #[arg(long, default_value = "lexicons")]
+    pub lexicons: PathBuf,
+    /// Period of undated sentences when the file has no metadata row saying otherwise.
+    #[arg(long, value_enum, default_value = "none")]
+    pub period_fallback: Fallback,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -33,25 +47,44 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let decoded =
         decode::decode(&bytes).with_context(|| format!("cannot decode {}", args.file.display()))?;
-    let rel = args.file.to_string_lossy().replace('\\', "/");
-    let meta = metadata::default_meta(&rel);
+    let corpus_dir = args.file.parent().filter(|p| !p.as_os_str().is_empty());
+    let meta = lookup_meta(&args.file, corpus_dir)?;
+    let pipeline = Pipeline::load(&args.lexicons, corpus_dir, args.period_fallback)?;
     let mut doc = structure::parse(&decoded.text, meta);
     doc.encoding = decoded.encoding.to_string();
     doc.content_hash = blake3::hash(&bytes).to_hex().to_string();
+    let annotated = pipeline.annotate(doc)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &doc).context("cannot write JSON")?;
+        serde_json::to_writer_pretty(&mut out, &annotated).context("cannot write JSON")?;
         writeln!(out)?;
     } else {
-        print_document(&doc, &mut out)?;
+        print_document(&annotated, &pipeline.lexicons, &mut out)?;
     }
     out.flush()?;
     Ok(Exit::Success)
 }
 
-/// The readable listing of a parsed document.
-pub fn print_document(doc: &Document, out: &mut impl Write) -> io::Result<()> {
+/// The file's row of the `metadata.csv` beside it, or the metadata guessed from its name.
+fn lookup_meta(file: &Path, corpus_dir: Option<&Path>) -> anyhow::Result<mine::model::DocMeta> {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let table = metadata::load(corpus_dir.unwrap_or(Path::new(".")))?;
+    Ok(table
+        .and_then(|t| t.meta_for(&name))
+        .unwrap_or_else(|| metadata::default_meta(&name)))
+}
+
+/// The readable listing of an annotated document.
+pub fn print_document(
+    annotated: &AnnotatedDocument,
+    lexicons: &LexiconSet,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let doc: &Document = &annotated.doc;
     let m = &doc.meta;
     writeln!(out, "document {}", m.id)?;
     writeln!(out, "  file      {}", m.file)?;
@@ -90,7 +123,7 @@ pub fn print_document(doc: &Document, out: &mut impl Write) -> io::Result<()> {
         doc.paragraphs.len(),
         doc.sentences.len()
     )?;
-    let mut sentences = doc.sentences.iter().peekable();
+    let mut sentences = doc.sentences.iter().zip(&annotated.annotations).peekable();
     for p in &doc.paragraphs {
         let section = doc.section_path(p.section);
         writeln!(
@@ -105,13 +138,42 @@ pub fn print_document(doc: &Document, out: &mut impl Write) -> io::Result<()> {
                 format!("  § {section}")
             }
         )?;
-        while let Some(s) = sentences.next_if(|s| s.paragraph == p.id) {
+        while let Some((s, a)) = sentences.next_if(|(s, _)| s.paragraph == p.id) {
             let refs = if s.note_refs.is_empty() {
                 String::new()
             } else {
                 format!("  [notes: {}]", s.note_refs.join(", "))
             };
-            writeln!(out, "  s{} {} {}{refs}", s.id, s.zone, s.text)?;
+            let period = &a.period;
+            let evidence = if period.evidence.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", period.evidence)
+            };
+            writeln!(
+                out,
+                "  s{} {} [{} <- {}{evidence}] {}{refs}",
+                s.id,
+                s.zone,
+                period.period,
+                period.source.as_str(),
+                s.text
+            )?;
+            for hit in &a.hits {
+                let category = &lexicons.categories[hit.category];
+                let modifier = hit
+                    .modifier
+                    .as_ref()
+                    .map(|m| format!(" ({} by {})", m.kind.as_str(), m.word))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "      hit {}/{} `{}`{modifier}",
+                    category.name,
+                    category.entries[hit.entry].term,
+                    &s.text[hit.byte_start as usize..hit.byte_end as usize]
+                )?;
+            }
         }
     }
 

@@ -90,7 +90,9 @@ static CONNECTOR: LazyLock<Regex> =
 static UNTIL_NOW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:以来|至今)").expect("valid regex"));
 
-/// Every date stated in `text`, in order. Publication data (`2023年第6期`) is skipped.
+/// Every date stated in `text`, in order. Publication data (`2023年第6期`) is skipped, and so is
+/// the access date of a web reference (`2023-08-19[2025-06-05]`: the bracketed date right after
+/// another date says when the source was read, not what it speaks of).
 pub(crate) fn find_dates(text: &str) -> Vec<DateMention> {
     let mut found: Vec<DateMention> = Vec::new();
     for caps in DATE.captures_iter(text) {
@@ -105,6 +107,14 @@ pub(crate) fn find_dates(text: &str) -> Vec<DateMention> {
         }
         let rest = &text[whole.end()..];
         if caps.name("y").is_some() && ISSUE.is_match(rest) {
+            continue;
+        }
+        if text[..whole.start()].ends_with('[')
+            && rest.starts_with(']')
+            && found
+                .last()
+                .is_some_and(|prev| prev.bytes.end + 1 == whole.start())
+        {
             continue;
         }
         let Some(span) = span_of(&caps) else {

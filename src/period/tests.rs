@@ -179,6 +179,23 @@ fn a_year_of_a_journal_issue_is_not_a_date() {
 }
 
 #[test]
+fn the_access_date_of_a_web_reference_is_not_a_date_spoken_of() {
+    // li_tan_2025, reference [49]: published 2023-08-19, read 2025-06-05.
+    let c = call_of(
+        &shipped(),
+        "KCRA News. US, Japan and South Korea agree to expand security ties at summit[N/OL]. 2023-08-19[2025-06-05]. https://www.kcra.com/article/x.",
+        Some("2025-10"),
+    );
+    assert_eq!(
+        (c.period.as_str(), c.evidence.as_str()),
+        ("biden", "2023-08-19")
+    );
+    assert_eq!(c.mentioned, ids(&["biden"]));
+    // A bracketed date on its own is still a date.
+    assert_eq!(periods("会议纪要[2025-06-05]", Some("2025-10")).0, "trump2");
+}
+
+#[test]
 fn a_range_mentions_the_periods_it_substantially_covers() {
     // trump1 holds 19 days of 2021~2024: below `min_share`, so not mentioned.
     assert_eq!(
