@@ -67,7 +67,7 @@ fn inspect_prints_every_part_of_the_parse() {
     let (ok, out, err) = mine(&["inspect", "corpus/peng_2023_cost_sharing.txt"]);
     assert!(ok, "{err}");
     for part in [
-        "document peng_2023_cost_sharing",
+        "document peng_2023",
         "sections (32)",
         "notes (",
         "repairs (",
@@ -80,10 +80,16 @@ fn inspect_prints_every_part_of_the_parse() {
     assert!(out.contains("rejoin_page_break: …地区最重要的两个 | 盟友，日本与韩国…"));
     assert!(out.contains("figure caption: 图 1 联盟成本分担对联盟凝聚力的作用机制"));
     assert!(!out.contains("<sup>") && !out.contains("^①"));
+    // Each sentence line carries its period call; hits follow it.
+    assert!(
+        out.contains("[biden <- sentence: 拜登政府]"),
+        "a sentence attributed by its own marker"
+    );
+    assert!(out.contains("      hit assurance_commitment/"));
 }
 
 #[test]
-fn inspect_json_is_the_document() {
+fn inspect_json_is_the_annotated_document_with_metadata_from_the_corpus() {
     let (ok, out, err) = mine(&[
         "inspect",
         "--json",
@@ -93,11 +99,12 @@ fn inspect_json_is_the_document() {
     let annotated: AnnotatedDocument =
         serde_json::from_str(&out).expect("--json prints an AnnotatedDocument");
     let doc = annotated.doc;
-    assert_eq!(doc.meta.id, "yao_zhou_2023_trilateral_mechanism");
-    assert_eq!(
-        doc.meta.file,
-        "corpus/yao_zhou_2023_trilateral_mechanism.txt"
-    );
+    // The row of corpus/metadata.csv, as `mine index` would use it.
+    assert_eq!(doc.meta.id, "yao_zhou_2023");
+    assert_eq!(doc.meta.file, "yao_zhou_2023_trilateral_mechanism.txt");
+    assert_eq!(doc.meta.journal.as_deref(), Some("现代国际关系"));
+    assert_eq!(annotated.annotations.len(), doc.sentences.len());
+    assert!(annotated.annotations.iter().any(|a| a.period.period == "biden"));
     assert_eq!(doc.encoding, "UTF-8");
     assert_eq!(doc.content_hash.len(), 64);
     assert_eq!(doc.sections.len(), 5);
