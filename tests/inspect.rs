@@ -104,7 +104,12 @@ fn inspect_json_is_the_annotated_document_with_metadata_from_the_corpus() {
     assert_eq!(doc.meta.file, "yao_zhou_2023_trilateral_mechanism.txt");
     assert_eq!(doc.meta.journal.as_deref(), Some("现代国际关系"));
     assert_eq!(annotated.annotations.len(), doc.sentences.len());
-    assert!(annotated.annotations.iter().any(|a| a.period.period == "biden"));
+    assert!(
+        annotated
+            .annotations
+            .iter()
+            .any(|a| a.period.period == "biden")
+    );
     assert_eq!(doc.encoding, "UTF-8");
     assert_eq!(doc.content_hash.len(), 64);
     assert_eq!(doc.sections.len(), 5);

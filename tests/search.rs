@@ -1,205 +1,134 @@
-//! `mine search` end to end: an index built through the library API from the seed papers (cut into
-//! sentences naively here; the real pipeline lands with `mine index`), then the real binary run on
-//! it: formats, filters, counts, exit codes and a closed pipe.
+//! `mine search` end to end: the real `mine index` run on the shipped corpus into a temporary
+//! output folder, then the real binary searching it: formats, filters, counts, exit codes and a
+//! closed pipe. `hits.csv` of the same run is the ground truth: every sentence it lists for an
+//! entry must be found by searching that entry's matched text.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
-use mine::index::SentenceIndex;
-use mine::lexicon::{Category, Entry, LexiconSet, ModifierRule};
-use mine::model::{
-    AnnotatedDocument, DocMeta, Document, Hit, PeriodCall, PeriodSource, Sentence,
-    SentenceAnnotation, Token, Zone,
-};
+use mine::index::{SearchRequest, SentenceIndex};
+use mine::lexicon::LexiconSet;
 use mine::segment::Segmenter;
 use tempfile::TempDir;
 
 const TERM: &str = "延伸威慑";
 
-fn segmenter() -> Segmenter {
-    Segmenter::new(&LexiconSet::default(), None).expect("placeholder segmenter")
-}
-
-fn lexicons() -> LexiconSet {
-    LexiconSet::new(
-        vec![Category {
-            name: "assurance_commitment".into(),
-            subcategories: vec!["deterrence".into()],
-            entries: vec![Entry {
-                term: TERM.into(),
-                ..Entry::default()
-            }],
-            ..Category::default()
-        }],
-        ModifierRule::default(),
-    )
-}
-
-/// A naive period call, enough to give the seeds sentences in several periods.
-fn period_of(text: &str) -> &'static str {
-    if text.contains("拜登") {
-        "biden"
-    } else if text.contains("特朗普2.0") || text.contains("特朗普第二") {
-        "trump2"
-    } else if text.contains("特朗普") {
-        "trump1"
-    } else if text.contains("奥巴马") {
-        "obama"
-    } else {
-        "unattributed"
-    }
-}
-
-/// Where the token sequence of `word` occurs in `tokens` (as the lexicon tagger matches).
-fn occurrences(text: &str, tokens: &[Token], word: &[String]) -> Vec<(usize, usize)> {
-    tokens
-        .windows(word.len())
-        .filter(|w| w.iter().zip(word).all(|(t, x)| t.text(text) == x))
-        .map(|w| (w[0].byte_start as usize, w[w.len() - 1].byte_end as usize))
-        .collect()
-}
-
-fn seed_document(path: &Path, seg: &Segmenter) -> AnnotatedDocument {
-    let raw = std::fs::read_to_string(path).expect("seed readable");
-    let id = path
-        .file_stem()
-        .expect("stem")
-        .to_string_lossy()
-        .to_string();
-    let term: Vec<String> = seg
-        .tokens(TERM)
-        .iter()
-        .map(|t| t.text(TERM).to_string())
-        .collect();
-    let mut sentences = Vec::new();
-    let mut annotations = Vec::new();
-    for (p, line) in raw.lines().filter(|l| !l.trim().is_empty()).enumerate() {
-        for piece in line.split_inclusive(['。', '！', '？']) {
-            let text = piece.trim();
-            if text.is_empty() {
-                continue;
-            }
-            let tokens = seg.tokens(text);
-            let hits = occurrences(text, &tokens, &term)
-                .into_iter()
-                .map(|(s, e)| Hit {
-                    category: 0,
-                    subcategory: 0,
-                    entry: 0,
-                    byte_start: s as u32,
-                    byte_end: e as u32,
-                    char_start: text[..s].chars().count() as u32,
-                    char_end: text[..e].chars().count() as u32,
-                    modifier: None,
-                })
-                .collect();
-            sentences.push(Sentence {
-                id: sentences.len() as u32,
-                zone: Zone::Body,
-                section: None,
-                paragraph: p as u32,
-                text: text.to_string(),
-                char_start: 0,
-                char_end: text.chars().count(),
-                note_refs: Vec::new(),
-            });
-            annotations.push(SentenceAnnotation {
-                tokens,
-                hits,
-                period: PeriodCall {
-                    period: period_of(text).to_string(),
-                    source: PeriodSource::Sentence,
-                    evidence: String::new(),
-                    mentioned: Vec::new(),
-                },
-            });
-        }
-    }
-    AnnotatedDocument {
-        doc: Document {
-            meta: DocMeta {
-                id: id.clone(),
-                file: format!("{id}.txt"),
-                title: id.replace('_', " "),
-                ..DocMeta::default()
-            },
-            encoding: "UTF-8".into(),
-            content_hash: blake3::hash(raw.as_bytes()).to_hex().to_string(),
-            sections: Vec::new(),
-            paragraphs: Vec::new(),
-            sentences,
-            notes: Vec::new(),
-            repairs: Vec::new(),
-            dropped: Vec::new(),
-        },
-        annotations,
-    }
-}
-
 struct Fixture {
-    tmp: TempDir,
-    docs: Vec<AnnotatedDocument>,
+    dir: PathBuf,
+    /// From hits.csv: (doc, sentence_id, period, entry, matched) of every hit.
+    hits: Vec<(String, u64, String, String, String)>,
 }
 
 impl Fixture {
     fn out(&self) -> PathBuf {
-        self.tmp.path().join("output")
+        self.dir.join("output")
     }
 
-    /// Runs `mine search ARGS --out <out> --lexicons <missing>`.
+    /// Runs `mine search ARGS --out <out>`.
     fn search(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run mine")
     }
 
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mine"));
-        cmd.arg("search")
-            .args(args)
-            .arg("--out")
-            .arg(self.out())
-            .arg("--lexicons")
-            .arg(self.tmp.path().join("no-lexicons"));
+        cmd.arg("search").args(args).arg("--out").arg(self.out());
         cmd
     }
 
-    /// `(doc, sentence_id)` of the sentences the tagger found `TERM` in, in `period`.
+    /// `(doc, sentence_id)` of the sentences hits.csv lists with `TERM` itself as the matched text
+    /// in `period` (a variant such as 扩大遏制 counts for the entry but is another word to search).
     fn tagged(&self, period: &str) -> Vec<(String, u64)> {
-        let mut v: Vec<(String, u64)> = self
-            .docs
+        let set: BTreeSet<(String, u64)> = self
+            .hits
             .iter()
-            .flat_map(|d| {
-                d.doc
-                    .sentences
-                    .iter()
-                    .zip(&d.annotations)
-                    .filter(|(_, a)| !a.hits.is_empty() && a.period.period == period)
-                    .map(|(s, _)| (d.doc.meta.id.clone(), u64::from(s.id)))
-            })
+            .filter(|h| h.3 == TERM && h.4 == TERM && h.2 == period)
+            .map(|h| (h.0.clone(), h.1))
             .collect();
-        v.sort();
-        v
+        set.into_iter().collect()
     }
 }
 
-fn fixture() -> Fixture {
-    let tmp = TempDir::new().expect("temp dir");
-    let seg = segmenter();
-    let mut seeds: Vec<PathBuf> = std::fs::read_dir("corpus")
-        .expect("corpus folder")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    seeds.sort();
-    let docs: Vec<AnnotatedDocument> = seeds.iter().map(|p| seed_document(p, &seg)).collect();
-    let index =
-        SentenceIndex::create_or_open(&tmp.path().join("output/index"), seg).expect("create index");
-    let mut writer = index.writer().expect("writer");
-    for doc in &docs {
-        writer.add(doc, &lexicons()).expect("add");
+/// One index of the shipped corpus for every test of this file (built once: the tests only read
+/// it), in cargo's scratch folder for integration tests.
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(build_fixture)
+}
+
+fn build_fixture() -> Fixture {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-fixture");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("remove the previous fixture");
     }
-    writer.commit().expect("commit");
-    Fixture { tmp, docs }
+    std::fs::create_dir_all(&dir).expect("fixture folder");
+    let out = dir.join("output");
+    let run = Command::new(env!("CARGO_BIN_EXE_mine"))
+        .args(["index", "corpus", "--out"])
+        .arg(&out)
+        .output()
+        .expect("run mine index");
+    assert!(
+        run.status.success(),
+        "mine index failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut reader = csv::Reader::from_path(out.join("hits.csv")).expect("hits.csv");
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (doc, sid, period, entry, matched) = (
+        col("doc"),
+        col("sentence_id"),
+        col("period"),
+        col("entry"),
+        col("matched"),
+    );
+    let hits = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a hits.csv record");
+            (
+                r[doc].to_string(),
+                r[sid].parse().expect("sentence id"),
+                r[period].to_string(),
+                r[entry].to_string(),
+                r[matched].to_string(),
+            )
+        })
+        .collect();
+    Fixture { dir, hits }
+}
+
+#[test]
+fn every_sentence_hits_csv_lists_for_an_entry_is_found_by_searching_it() {
+    let f = fixture();
+    let lexicons = LexiconSet::load(Path::new("lexicons")).expect("shipped lexicons");
+    let userdict = Path::new("lexicons/userdict.txt");
+    let segmenter = Segmenter::new(&lexicons, Some(userdict)).expect("segmenter");
+    let index = SentenceIndex::open(&f.out().join("index"), segmenter).expect("open index");
+    let mut by_form: BTreeMap<&str, BTreeSet<(String, u64)>> = BTreeMap::new();
+    for h in &f.hits {
+        by_form
+            .entry(h.4.as_str())
+            .or_default()
+            .insert((h.0.clone(), h.1));
+    }
+    assert!(by_form.len() > 50, "the seeds hit many lexicon forms");
+    for (form, expected) in by_form {
+        let mut request = SearchRequest::new(format!("\"{form}\""));
+        request.limit = 10_000;
+        let found: BTreeSet<(String, u64)> = index
+            .search(&request)
+            .unwrap_or_else(|e| panic!("searching {form}: {e}"))
+            .hits
+            .into_iter()
+            .map(|h| (h.doc, u64::from(h.sentence_id)))
+            .collect();
+        let missing: Vec<_> = expected.difference(&found).collect();
+        assert!(missing.is_empty(), "{form}: not found {missing:?}");
+    }
 }
 
 fn stdout(o: &Output) -> String {
@@ -253,14 +182,22 @@ fn the_term_in_the_biden_years_finds_exactly_the_tagged_sentences() {
         );
         assert!(row["score"].as_f64().expect("score") > 0.0);
     }
-    // Every tagged sentence of every period is found by searching the term.
-    let all = f.search(&[TERM, "--format", "json", "--limit", "1000"]);
-    let mut tagged: Vec<(String, u64)> = ["biden", "trump1", "trump2", "obama", "unattributed"]
-        .iter()
-        .flat_map(|p| f.tagged(p))
-        .collect();
-    tagged.sort();
-    assert_eq!(keys(&json_lines(&all)), tagged);
+    // Searching the term finds every sentence tagged with it, whatever its period.
+    let all = keys(&json_lines(
+        &f.search(&[TERM, "--format", "json", "--limit", "1000"]),
+    ));
+    for period in [
+        "earlier",
+        "obama",
+        "trump1",
+        "biden",
+        "trump2",
+        "unattributed",
+    ] {
+        for key in f.tagged(period) {
+            assert!(all.contains(&key), "{key:?} ({period})");
+        }
+    }
 }
 
 #[test]
@@ -354,17 +291,17 @@ fn count_prints_matches_per_period() {
 #[test]
 fn filters_by_doc_and_zone() {
     let f = fixture();
-    let doc = &f.docs[0].doc.meta.id;
+    let doc = "peng_2023";
     let out = f.search(&["*", "--doc", doc, "--format", "json", "--limit", "5"]);
     let rows = json_lines(&out);
     assert_eq!(rows.len(), 5);
-    assert!(rows.iter().all(|r| r["doc"] == doc.as_str()));
-    let out = f.search(&["*", "--zone", "note"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "the fixture has only body sentences"
-    );
+    assert!(rows.iter().all(|r| r["doc"] == doc));
+    let out = f.search(&["*", "--zone", "note", "--format", "json", "--limit", "50"]);
+    let rows = json_lines(&out);
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["zone"] == "note"));
+    let out = f.search(&["*", "--zone", "body", "--doc", "no_such_doc"]);
+    assert_eq!(out.status.code(), Some(1), "nothing matches");
     let out = f.search(&["*", "--zone", "nowhere"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -385,12 +322,16 @@ fn exit_codes_say_found_nothing_or_error() {
     let missing = Command::new(env!("CARGO_BIN_EXE_mine"))
         .args(["search", TERM, "--out"])
         .arg(tmp.path())
-        .arg("--lexicons")
-        .arg(tmp.path().join("none"))
         .output()
         .expect("run mine");
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("run `mine index CORPUS` first"));
+    // Queries must be cut like the index: no lexicon folder is an error, not a silent fallback.
+    let no_lexicons = f.search(&[TERM, "--lexicons", "no/such/folder"]);
+    assert_eq!(no_lexicons.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&no_lexicons.stderr).contains("no lexicon folder no/such/folder")
+    );
 }
 
 #[test]

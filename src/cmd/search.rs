@@ -127,7 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let mut out = io::stdout().lock();
     if args.count {
         let counts = index.count_by_period(&request)?;
-        let order = period_order(&args.lexicons, &counts);
+        let order = period_order(&args.lexicons, &counts)?;
         print_counts(&mut out, args.format, &order, &counts)?;
         return Ok(if counts.is_empty() {
             Exit::NoMatch
@@ -166,15 +166,16 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 }
 
 /// The segmenter a query is cut with: the one `mine index` used, from the lexicons and their
-/// user dictionary. Without a lexicon folder the query is cut by plain jieba, with a warning, since
-/// multi-word lexicon terms may then be cut differently from the index.
+/// user dictionary.
 pub fn query_segmenter(lexicon_dir: &Path) -> anyhow::Result<Segmenter> {
+    // The query must be cut with the dictionary the index was built with, or a lexicon term
+    // could be split differently on the two sides and never match.
     if !lexicon_dir.is_dir() {
-        eprintln!(
-            "mine: warning: no lexicon folder {}: the query is cut without the lexicons' user dictionary (use --lexicons DIR)",
+        anyhow::bail!(
+            "no lexicon folder {}: pass --lexicons DIR, the folder `mine index` used, so that \
+             queries are segmented like the index",
             lexicon_dir.display()
         );
-        return Ok(Segmenter::new(&LexiconSet::default(), None)?);
     }
     let lexicons = LexiconSet::load(lexicon_dir)
         .with_context(|| format!("cannot load the lexicons in {}", lexicon_dir.display()))?;
@@ -227,13 +228,16 @@ fn csv_error(err: csv::Error) -> anyhow::Error {
 
 /// Periods in the order of the scheme (`lexicons/periods.toml`, or the shipped order when it cannot
 /// be read), then any other period found, then `unattributed`.
-fn period_order(lexicon_dir: &Path, counts: &BTreeMap<String, usize>) -> Vec<String> {
-    let scheme: Vec<String> = match PeriodScheme::load(&lexicon_dir.join("periods.toml")) {
-        Ok(scheme) => scheme.ids().into_iter().map(str::to_string).collect(),
-        Err(_) => ["earlier", "obama", "trump1", "biden", "trump2"]
-            .map(str::to_string)
-            .to_vec(),
-    };
+/// Periods in scheme order, then any other period the index holds, then `unattributed`.
+fn period_order(
+    lexicon_dir: &Path,
+    counts: &BTreeMap<String, usize>,
+) -> anyhow::Result<Vec<String>> {
+    let scheme: Vec<String> = PeriodScheme::load(&lexicon_dir.join("periods.toml"))?
+        .ids()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     let mut order = scheme.clone();
     order.extend(
         counts
@@ -242,7 +246,7 @@ fn period_order(lexicon_dir: &Path, counts: &BTreeMap<String, usize>) -> Vec<Str
             .cloned(),
     );
     order.push(UNATTRIBUTED.to_string());
-    order
+    Ok(order)
 }
 
 fn print_counts(
