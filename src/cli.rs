@@ -16,17 +16,19 @@ pub struct Cli {
 
 const EXAMPLES: &str = "\
 Examples:
-  mine index corpus/                     parse, tag, attribute, index and count the corpus
-  mine search 延伸威慑 --period biden     sentences on extended deterrence in the Biden years
-  mine inspect corpus/li2025_time_frame.txt   see how one file was parsed
-  mine lexicon check                     lint the lexicons in lexicons/
-  mine report                            per-period rates and the framing table";
+  mine index corpus/                        parse, tag, attribute, index and count the corpus
+  mine search 延伸威慑 --period biden        sentences on extended deterrence in the Biden years
+  mine inspect corpus/li_tan_2025_time_frame.txt
+                                            how one file was parsed, tagged and attributed
+  mine lexicon check                        lint the lexicons in lexicons/
+  mine report                               per-period rates and the framing table";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read a corpus folder and write the index, the CSVs and the manifest to output/.
     Index(cmd::index::Args),
-    /// Show how one file was parsed: zones, sections, sentences, notes, repairs.
+    /// Show how one file was parsed, tagged and attributed: zones, sections, sentences with their
+    /// period and hits, notes, repairs.
     Inspect(cmd::inspect::Args),
     /// Full-text search over the indexed sentences.
     Search(cmd::search::Args),
