@@ -1,0 +1,297 @@
+//! `mine index` end to end on the shipped corpus and on copies of it in temporary folders: the
+//! summary, clean and whole sentences in `passages.csv`, a period with its source and evidence for
+//! every sentence, metadata columns carried through, incremental reruns, rebuilds after a
+//! configuration change, and the exit status when nothing can be read.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+fn mine(args: &[&str], extra: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mine"))
+        .args(args)
+        .args(extra)
+        .output()
+        .expect("run mine")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the shipped corpus (texts and metadata.csv) in a temporary folder.
+fn corpus_copy(tmp: &Path) -> PathBuf {
+    let corpus = tmp.join("corpus");
+    fs::create_dir_all(&corpus).expect("corpus folder");
+    for entry in fs::read_dir("corpus").expect("shipped corpus") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("file name").to_owned();
+        if name != "README.md" {
+            fs::copy(&path, corpus.join(name)).expect("copy");
+        }
+    }
+    corpus
+}
+
+fn index(corpus: &Path, out: &Path) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_mine"))
+        .arg("index")
+        .arg(corpus)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run mine index");
+    assert!(o.status.success(), "mine index failed: {}", stderr(&o));
+    o
+}
+
+/// passages.csv as one map per row.
+fn passages(out: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(out.join("passages.csv")).expect("passages.csv");
+    let header = reader.headers().expect("header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).expect("manifest"))
+        .expect("manifest JSON")
+}
+
+#[test]
+fn the_shipped_corpus_gives_clean_whole_attributed_sentences() {
+    let tmp = TempDir::new().expect("temp dir");
+    let out = tmp.path().join("out");
+    let run = index(Path::new("corpus"), &out);
+    let summary = stdout(&run);
+    assert!(summary.contains("indexed 5 document(s)"), "{summary}");
+    assert!(summary.contains("sentences per zone:"), "{summary}");
+    assert!(summary.contains("body "), "{summary}");
+
+    let rows = passages(&out);
+    let docs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["doc"].as_str()).collect();
+    assert_eq!(
+        docs.into_iter().collect::<Vec<_>>(),
+        [
+            "dong_2023",
+            "li_tan_2025",
+            "peng_2023",
+            "yao_zhou_2023",
+            "zhao_wang_2025"
+        ]
+    );
+    let body: Vec<&BTreeMap<String, String>> =
+        rows.iter().filter(|r| r["zone"] == "body").collect();
+    assert!(body.len() > 800, "{} body sentences", body.len());
+    for r in &body {
+        let text = &r["text"];
+        for remnant in ["<sup>", "</sup>", "^①", "^{", "**", "\\$"] {
+            assert!(
+                !text.contains(remnant),
+                "{remnant} in {}/{}: {text}",
+                r["doc"],
+                r["sentence_id"]
+            );
+        }
+    }
+    // The page break and the footnote block of the seeds no longer cut these sentences.
+    for whole in ["美日韩三边安全合作的重要性", "最重要的两个盟友，日本与韩国"]
+    {
+        assert!(
+            body.iter().any(|r| r["text"].contains(whole)),
+            "no body sentence holds {whole}"
+        );
+    }
+    // Every sentence has a period and a source; evidence exactly when there is a source.
+    for r in &rows {
+        assert!(!r["period"].is_empty());
+        let none = r["period_source"] == "none";
+        assert_eq!(none, r["period_evidence"].is_empty(), "{r:?}");
+        assert_eq!(none, r["period"] == "unattributed", "{r:?}");
+    }
+    // The examples, in the rows a researcher reads.
+    let find = |needle: &str| {
+        rows.iter()
+            .find(|r| r["doc"] == "li_tan_2025" && r["text"].contains(needle))
+            .unwrap_or_else(|| panic!("no sentence with {needle}"))
+    };
+    let r = find("首先,拜登政府同步加强对日韩的防卫承诺");
+    assert_eq!(
+        (r["period"].as_str(), r["period_source"].as_str()),
+        ("biden", "sentence")
+    );
+    assert_eq!(r["n_assurance_commitment_plain"], "1");
+    let r = find("早在第一任期,特朗普就要求盟友承担更大责任");
+    assert_eq!(r["period"], "trump1");
+    let r = find("并没有同步提升安全保证");
+    assert_eq!(r["n_assurance_commitment_negated"], "1", "{r:?}");
+    // Metadata columns, the extra one included, are carried into every row.
+    let r = find("首先,拜登政府");
+    assert_eq!(r["title"], "时间框架与美日韩安全合作的升级");
+    assert_eq!(r["authors"], "李宏洲;谭政");
+    assert_eq!(r["language"], "zh");
+
+    let m = manifest(&out);
+    assert_eq!(m["index_mode"], "full");
+    assert_eq!(m["inputs"].as_array().expect("inputs").len(), 5);
+    assert_eq!(m["segmenter"]["hmm"], false);
+    assert!(m["config_files"].as_array().expect("config files").len() >= 5);
+}
+
+#[test]
+fn a_rerun_reprocesses_only_the_changed_file_and_a_config_change_rebuilds_all() {
+    let tmp = TempDir::new().expect("temp dir");
+    let corpus = corpus_copy(tmp.path());
+    let out = tmp.path().join("out");
+    index(&corpus, &out);
+    let before = passages(&out);
+
+    // Unchanged: nothing re-processed, identical output.
+    let run = index(&corpus, &out);
+    assert!(stdout(&run).contains("0 re-processed"), "{}", stdout(&run));
+    assert_eq!(manifest(&out)["index_mode"], "incremental");
+    assert_eq!(passages(&out), before);
+
+    // One paragraph appended to one paper: only that document changes.
+    let file = corpus.join("dong_2023_alliance_strengthening.txt");
+    let mut text = fs::read_to_string(&file).expect("read");
+    text.push_str("\n\n2024年，拜登政府再次重申对日本的防卫承诺坚如磐石。\n");
+    fs::write(&file, text).expect("write");
+    index(&corpus, &out);
+    let m = manifest(&out);
+    assert_eq!(m["index_mode"], "incremental");
+    assert_eq!(m["reprocessed"], serde_json::json!(["dong_2023"]));
+    let after = passages(&out);
+    let others = |rows: &[BTreeMap<String, String>]| -> Vec<BTreeMap<String, String>> {
+        rows.iter()
+            .filter(|r| r["doc"] != "dong_2023")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(others(&after), others(&before));
+    assert!(after.iter().any(|r| r["doc"] == "dong_2023"
+        && r["text"] == "2024年，拜登政府再次重申对日本的防卫承诺坚如磐石。"
+        && r["period"] == "biden"));
+    let search = mine(&["search", "再次重申", "--format", "csv", "--out"], &[&out]);
+    assert_eq!(search.status.code(), Some(0), "{}", stderr(&search));
+    assert!(stdout(&search).contains("dong_2023"));
+
+    // A deleted file leaves the index and the CSVs.
+    fs::remove_file(corpus.join("peng_2023_cost_sharing.txt")).expect("remove");
+    index(&corpus, &out);
+    assert!(passages(&out).iter().all(|r| r["doc"] != "peng_2023"));
+    let search = mine(&["search", "*", "--doc", "peng_2023", "--out"], &[&out]);
+    assert_eq!(
+        search.status.code(),
+        Some(1),
+        "the deleted paper is gone from the index"
+    );
+
+    // metadata.csv is configuration: a change to it rebuilds everything.
+    let meta = corpus.join("metadata.csv");
+    let edited = fs::read_to_string(&meta)
+        .expect("metadata")
+        .replace(",zh\n", ",zh-CN\n");
+    fs::write(&meta, edited).expect("write metadata");
+    index(&corpus, &out);
+    let m = manifest(&out);
+    assert_eq!(m["index_mode"], "full");
+    assert_eq!(m["reprocessed"].as_array().expect("list").len(), 4);
+}
+
+#[test]
+fn a_folder_with_nothing_readable_is_an_error_naming_the_skipped_files() {
+    let tmp = TempDir::new().expect("temp dir");
+    let corpus = tmp.path().join("corpus");
+    fs::create_dir_all(&corpus).expect("corpus");
+    fs::copy("tests/data/broken/fake_pdf.txt", corpus.join("scan.txt")).expect("copy");
+    fs::copy("tests/data/broken/empty.txt", corpus.join("empty.txt")).expect("copy");
+    let out = tmp.path().join("out");
+    let run = mine(&["index"], &[&corpus, Path::new("--out"), &out]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("no document could be read"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(
+        stdout(&run).contains("scan.txt: binary file (PDF)"),
+        "{}",
+        stdout(&run)
+    );
+    assert!(
+        stdout(&run).contains("empty.txt: empty file"),
+        "{}",
+        stdout(&run)
+    );
+}
+
+#[test]
+fn skipped_files_are_listed_and_strict_makes_them_an_error() {
+    let tmp = TempDir::new().expect("temp dir");
+    let corpus = tmp.path().join("corpus");
+    fs::create_dir_all(&corpus).expect("corpus");
+    for name in [
+        "passage.utf8.txt",
+        "passage.gbk.txt",
+        "passage.utf16le-bom.txt",
+    ] {
+        fs::copy(
+            Path::new("tests/data/encodings").join(name),
+            corpus.join(name),
+        )
+        .expect("copy");
+    }
+    fs::copy("tests/data/broken/binary.txt", corpus.join("binary.txt")).expect("copy");
+    let out = tmp.path().join("out");
+    let run = mine(&["index"], &[&corpus, Path::new("--out"), &out]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        stdout(&run).contains("indexed 3 document(s)"),
+        "{}",
+        stdout(&run)
+    );
+    assert!(
+        stdout(&run).contains("skipped 1 file(s)"),
+        "{}",
+        stdout(&run)
+    );
+    let m = manifest(&out);
+    assert_eq!(m["skipped"][0]["file"], "binary.txt");
+    let encodings: Vec<&str> = m["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["encoding"].as_str().expect("encoding"))
+        .collect();
+    assert_eq!(encodings, ["GB18030", "UTF-16LE", "UTF-8"]);
+    // The three encodings of one passage give the same sentences.
+    let rows = passages(&out);
+    let text_of = |doc: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r["doc"] == doc)
+            .map(|r| r["text"].clone())
+            .collect()
+    };
+    assert_eq!(text_of("passage_gbk"), text_of("passage_utf8"));
+    assert_eq!(text_of("passage_utf16le_bom"), text_of("passage_utf8"));
+
+    let strict = mine(&["index", "--strict"], &[&corpus, Path::new("--out"), &out]);
+    assert_eq!(strict.status.code(), Some(2));
+}
