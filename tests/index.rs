@@ -295,3 +295,59 @@ fn skipped_files_are_listed_and_strict_makes_them_an_error() {
     let strict = mine(&["index", "--strict"], &[&corpus, Path::new("--out"), &out]);
     assert_eq!(strict.status.code(), Some(2));
 }
+
+#[test]
+fn overrides_correct_a_period_and_a_bad_row_stops_the_run_naming_it() {
+    let tmp = TempDir::new().expect("temp dir");
+    let corpus = corpus_copy(tmp.path());
+    let out = tmp.path().join("out");
+    let overrides = corpus.join("overrides.csv");
+    fs::write(
+        &overrides,
+        "doc,sentence,period,note\n\
+         li_tan_2025,首先,拜登政府同步加强对日韩的防卫承诺,trump1,a deliberate test correction\n",
+    )
+    .expect("write overrides");
+    // A snippet with a comma must be quoted: the row above has five fields.
+    let run = mine(&["index"], &[&corpus, Path::new("--out"), &out]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("overrides.csv:2"), "{}", stderr(&run));
+
+    fs::write(
+        &overrides,
+        "doc,sentence,period,note\n\
+         li_tan_2025,\"首先,拜登政府同步加强对日韩的防卫承诺\",trump1,a deliberate test correction\n",
+    )
+    .expect("write overrides");
+    index(&corpus, &out);
+    let rows = passages(&out);
+    let r = rows
+        .iter()
+        .find(|r| r["text"].contains("首先,拜登政府同步加强对日韩的防卫承诺"))
+        .expect("the sentence");
+    assert_eq!(
+        (r["period"].as_str(), r["period_source"].as_str()),
+        ("trump1", "manual")
+    );
+
+    // A snippet that matches no sentence is an error naming the row; the previous outputs stay.
+    fs::write(
+        &overrides,
+        "doc,sentence,period,note\nli_tan_2025,这句话不在文中,biden,\n",
+    )
+    .expect("write overrides");
+    let run = mine(&["index"], &[&corpus, Path::new("--out"), &out]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("overrides.csv:2"), "{}", stderr(&run));
+    assert_eq!(passages(&out), rows);
+
+    // A row naming a document the corpus does not have stops the run before any work.
+    fs::write(
+        &overrides,
+        "doc,sentence,period,note\nno_such_doc,3,biden,\n",
+    )
+    .expect("write overrides");
+    let run = mine(&["index"], &[&corpus, Path::new("--out"), &out]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("no_such_doc"), "{}", stderr(&run));
+}

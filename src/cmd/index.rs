@@ -166,6 +166,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let discovery = discover(&args.corpus)?;
     let mut skipped = discovery.skipped;
     let planned = plan(&config, discovery.files, &mut skipped);
+    if let Some(overrides) = &config.pipeline.overrides {
+        let ids: Vec<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
+        if let Some(err) = overrides.unused(&ids).into_iter().next() {
+            return Err(err.into());
+        }
+    }
 
     let previous = read_state(&args.out);
     let rebuild_all = args.force
