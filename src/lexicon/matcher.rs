@@ -131,22 +131,7 @@ mod tests {
     use super::*;
     use crate::lexicon::{Entry, ModifierRule};
 
-    fn tokens(segmented: &str) -> (String, Vec<Token>) {
-        let mut text = String::new();
-        let mut out = Vec::new();
-        for piece in segmented.split('/') {
-            let bs = text.len() as u32;
-            let cs = text.chars().count() as u32;
-            text.push_str(piece);
-            out.push(Token {
-                byte_start: bs,
-                byte_end: text.len() as u32,
-                char_start: cs,
-                char_end: text.chars().count() as u32,
-            });
-        }
-        (text, out)
-    }
+    use crate::lexicon::testing::tokens;
 
     fn entry(term: &str, variants: &[&str], pattern: Option<&str>) -> Entry {
         Entry {

@@ -208,3 +208,27 @@ pub fn category_files(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
     files.sort();
     Ok(files)
 }
+
+/// Helpers shared by the lexicon tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::model::Token;
+
+    /// Tokens from a `/`-separated string, so that a test fixes the segmentation it tests.
+    pub fn tokens(segmented: &str) -> (String, Vec<Token>) {
+        let mut text = String::new();
+        let mut out = Vec::new();
+        for piece in segmented.split('/') {
+            let bs = text.len() as u32;
+            let cs = text.chars().count() as u32;
+            text.push_str(piece);
+            out.push(Token {
+                byte_start: bs,
+                byte_end: text.len() as u32,
+                char_start: cs,
+                char_end: text.chars().count() as u32,
+            });
+        }
+        (text, out)
+    }
+}
