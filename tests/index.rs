@@ -351,3 +351,50 @@ fn overrides_correct_a_period_and_a_bad_row_stops_the_run_naming_it() {
     assert_eq!(run.status.code(), Some(2));
     assert!(stderr(&run).contains("no_such_doc"), "{}", stderr(&run));
 }
+
+#[test]
+fn export_rewrites_the_csvs_from_the_cache_and_refuses_changed_lexicons() {
+    let tmp = TempDir::new().expect("temp dir");
+    let lexicons = tmp.path().join("lexicons");
+    fs::create_dir_all(&lexicons).expect("lexicon folder");
+    for entry in fs::read_dir("lexicons").expect("shipped lexicons") {
+        let path = entry.expect("entry").path();
+        fs::copy(&path, lexicons.join(path.file_name().expect("name"))).expect("copy");
+    }
+    let out = tmp.path().join("out");
+    let run = mine(
+        &["index", "corpus", "--lexicons"],
+        &[&lexicons, Path::new("--out"), &out],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let body_only = passages(&out);
+
+    // Counting front matter too changes the frequency files, not passages.csv.
+    let before = fs::read(out.join("period_categories.csv")).expect("csv");
+    let export = mine(
+        &["export", "--zones", "body,front", "--lexicons"],
+        &[&lexicons, Path::new("--out"), &out],
+    );
+    assert!(export.status.success(), "{}", stderr(&export));
+    assert_ne!(
+        fs::read(out.join("period_categories.csv")).expect("csv"),
+        before
+    );
+    assert_eq!(passages(&out), body_only);
+
+    // A lexicon edited after indexing: the cache no longer matches it.
+    let file = lexicons.join("threat_narrative.toml");
+    let mut text = fs::read_to_string(&file).expect("read");
+    text.push_str("\n# edited\n");
+    fs::write(&file, text).expect("write");
+    let export = mine(
+        &["export", "--lexicons"],
+        &[&lexicons, Path::new("--out"), &out],
+    );
+    assert_eq!(export.status.code(), Some(2));
+    assert!(
+        stderr(&export).contains("threat_narrative.toml changed since `mine index`"),
+        "{}",
+        stderr(&export)
+    );
+}

@@ -4,7 +4,7 @@
 //! is one.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -47,10 +47,44 @@ pub struct Args {
     pub reps: usize,
 }
 
+/// The cached annotations were made with the lexicons and periods of the last `mine index`; if
+/// any of those files changed since, the hits and periods in the cache no longer match them and
+/// the export would mix two configurations. The manifest holds the hashes of that run.
+fn check_annotations_are_current(
+    out: &Path,
+    lexicons: &LexiconSet,
+    periods: &Path,
+) -> anyhow::Result<()> {
+    let Some(manifest) = export::manifest::read(out)? else {
+        return Ok(());
+    };
+    let indexed: Vec<&str> = manifest
+        .config_files
+        .iter()
+        .map(|f| f.blake3.as_str())
+        .collect();
+    let mut files = lexicons.files();
+    files.push(periods.to_path_buf());
+    for file in files {
+        let hash = export::manifest::blake3_file(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        anyhow::ensure!(
+            indexed.contains(&hash.as_str()),
+            "{} changed since `mine index` wrote {}: rerun `mine index CORPUS --out {}` so \
+             that the annotations match the lexicons",
+            file.display(),
+            out.display(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
 pub fn run(args: Args) -> anyhow::Result<Exit> {
     let lexicons = LexiconSet::load(&args.lexicons).context("cannot load the lexicons")?;
     let periods = args.lexicons.join("periods.toml");
     let scheme = PeriodScheme::load(&periods).context("cannot load the period scheme")?;
+    check_annotations_are_current(&args.out, &lexicons, &periods)?;
     let ids = cache::doc_ids(&args.out)?;
     anyhow::ensure!(
         !ids.is_empty(),
@@ -97,12 +131,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         summary.documents, summary.counted_sentences, summary.sentences, summary.counted_tokens
     )?;
     for file in &summary.outputs {
-        writeln!(
-            out,
-            "  {} ({} rows)",
-            args.out.join(&file.file).display(),
-            file.rows
-        )?;
+        let path = args.out.join(&file.file);
+        if file.file.ends_with(".csv") {
+            writeln!(out, "  {} ({} rows)", path.display(), file.rows)?;
+        } else {
+            writeln!(out, "  {}", path.display())?;
+        }
     }
     Ok(Exit::Success)
 }
