@@ -638,3 +638,18 @@ fn regression_queries() {
     }
 }
 
+/// Broke: `PeriodScheme::attribute` searched the paragraph for each sentence's neighbours, which
+/// is quadratic in the paragraph's length; a 20 MB line of prose (one paragraph of 260 000
+/// sentences) did not finish in ten minutes. With the fix this runs in about a second; without
+/// it, it does not finish in any reasonable time.
+#[test]
+fn regression_a_paragraph_of_100000_sentences_is_attributed() {
+    let text = format!("{}拜登政府。\n", "甲乙。".repeat(100_000));
+    let doc = structure::parse(&text, metadata::default_meta("long_2023_line.txt"));
+    assert!(doc.sentences.len() > 100_000, "{}", doc.sentences.len());
+    let calls = pipeline().periods.attribute(&doc, Fallback::None);
+    assert_eq!(calls.len(), doc.sentences.len());
+    // Every sentence takes the period of the one sentence that names it, its paragraph neighbour.
+    assert!(calls.iter().all(|c| c.period == "biden"), "{:?}", calls[0]);
+}
+
