@@ -653,3 +653,20 @@ fn regression_a_paragraph_of_100000_sentences_is_attributed() {
     assert!(calls.iter().all(|c| c.period == "biden"), "{:?}", calls[0]);
 }
 
+/// Broke: `to_sub_tokens` looked up each sub-word's token by a linear search, quadratic in a
+/// sentence's length; a 2 MB "sentence" without a full stop took minutes in the index writer.
+#[test]
+fn regression_sub_tokens_of_a_sentence_of_200000_tokens() {
+    let text = "延伸威慑".repeat(100_000);
+    let tokens = pipeline().segmenter.tokens(&text);
+    let search = pipeline().segmenter.search_tokens(&text);
+    assert!(tokens.len() >= 100_000);
+    let subs = mine::index::tokenizer::to_sub_tokens(&text, &tokens, &search);
+    assert_eq!(subs.len(), search.len());
+    // Each sub-word sits at the ordinal of the accurate token it starts in.
+    for sub in &subs {
+        let token = &tokens[sub.position];
+        assert!(token.byte_start as usize <= sub.offset_from);
+        assert!(sub.offset_from < token.byte_end as usize);
+    }
+}
