@@ -219,10 +219,51 @@ fn file_bytes() -> impl Strategy<Value = Vec<u8>> {
 
 /// Pieces that break TOML and CSV files in the ways hand edits do.
 const CONFIG_PIECES: &[&str] = &[
-    "\"", "'", "[", "]", "[[", "]]", "=", "\n", "#", ",", ";", "0", "-1", "1e999", "2021-13-40",
-    "2021-02-30", "9999-01-01", "0000-00-00", "é", "汉", "{", "}", "\\", "\"\"\"", "true", "\t",
-    " ", "\u{FEFF}", "\r\n", "term", "subcategory", "rationale", "pattern", "(", ")", "*", "?",
-    "start", "end", "id", "file", "date", "period", "sentence", "doc",
+    "\"",
+    "'",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "=",
+    "\n",
+    "#",
+    ",",
+    ";",
+    "0",
+    "-1",
+    "1e999",
+    "2021-13-40",
+    "2021-02-30",
+    "9999-01-01",
+    "0000-00-00",
+    "é",
+    "汉",
+    "{",
+    "}",
+    "\\",
+    "\"\"\"",
+    "true",
+    "\t",
+    " ",
+    "\u{FEFF}",
+    "\r\n",
+    "term",
+    "subcategory",
+    "rationale",
+    "pattern",
+    "(",
+    ")",
+    "*",
+    "?",
+    "start",
+    "end",
+    "id",
+    "file",
+    "date",
+    "period",
+    "sentence",
+    "doc",
 ];
 
 #[derive(Clone, Debug)]
@@ -328,7 +369,10 @@ fn check_document(text: &str) -> AnnotatedDocument {
             .chain(annotation.hits.iter().map(|h| (h.byte_start, h.byte_end)));
         for (start, end) in ranges {
             let (start, end) = (start as usize, end as usize);
-            assert!(start <= end && end <= text.len(), "{start}..{end} in {text:?}");
+            assert!(
+                start <= end && end <= text.len(),
+                "{start}..{end} in {text:?}"
+            );
             assert!(
                 text.is_char_boundary(start) && text.is_char_boundary(end),
                 "{start}..{end} in {text:?}"
@@ -346,7 +390,10 @@ fn check_document(text: &str) -> AnnotatedDocument {
 /// A configuration error points at a line of the file (or says it does not know: 0).
 fn check_location(source: &str, err: &ConfigError) {
     let lines = source.split('\n').count();
-    assert!(err.line <= lines + 1, "{err} but the file has {lines} lines");
+    assert!(
+        err.line <= lines + 1,
+        "{err} but the file has {lines} lines"
+    );
     if err.line > 0 && err.column > 0 {
         let line = source.split('\n').nth(err.line - 1).unwrap_or("");
         assert!(
