@@ -468,6 +468,14 @@ fn a_second_run_on_the_same_output_is_refused_and_search_works_during_a_run() {
 
     let second = index(&corpus, &out, &[]);
     let search = search_count(&out, "威慑");
+    let export = mine()
+        .args(["export", "--out"])
+        .arg(&out)
+        .arg("--lexicons")
+        .arg(root().join("lexicons"))
+        .output()
+        .unwrap();
+    let report = mine().args(["report", "--out"]).arg(&out).output().unwrap();
     let first_running = first.try_wait().unwrap().is_none();
     let first_status = first.wait().unwrap();
     assert!(first_status.success());
@@ -479,6 +487,15 @@ fn a_second_run_on_the_same_output_is_refused_and_search_works_during_a_run() {
             "{}",
             stderr(&second)
         );
+        // Export and report rewrite files in the folder too: they wait their turn as well.
+        for other in [&export, &report] {
+            assert_status(other, 2);
+            assert!(
+                stderr(other).contains("another `mine` command is writing to"),
+                "{}",
+                stderr(other)
+            );
+        }
     } else {
         eprintln!("the first run ended before the second was refused; lock message not checked");
     }
