@@ -2,10 +2,11 @@
 //! final one (the same folder, so the rename is atomic) and renamed into place only when complete,
 //! so an interrupted run never leaves a half-written file under a final name. Temporary names all
 //! start with `TEMP_PREFIX`, so that the next run can recognise and remove what a killed run left.
+//! Commands that rewrite files in an output folder take its lock (`lock`) first.
 
-use std::fs;
-use std::io;
-use std::path::Path;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
@@ -25,6 +26,53 @@ pub fn temp_file(dir: &Path, final_name: &str) -> io::Result<NamedTempFile> {
         builder.permissions(fs::Permissions::from_mode(0o644));
     }
     builder.tempfile_in(dir)
+}
+
+/// The lock file of an output folder; `mine index` holds its lock for the whole run.
+pub const LOCK_FILE: &str = ".mine.lock";
+
+/// Why the output folder's lock could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error(
+        "another `mine` command is writing to {} ({holder}); wait for it to finish",
+        dir.display()
+    )]
+    Busy { dir: PathBuf, holder: String },
+    #[error("cannot lock {}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+}
+
+/// Takes the lock of the existing output folder `out` for as long as the returned file lives, so
+/// that `mine export` or `mine report` cannot rewrite CSVs while `mine index` writes them (or the
+/// other way round). The lock is the operating system's: a killed process leaves none behind.
+pub fn lock(out: &Path) -> Result<File, LockError> {
+    let path = out.join(LOCK_FILE);
+    let io_err = |source| LockError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut file = File::options()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(io_err)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            return Err(LockError::Busy {
+                dir: out.to_path_buf(),
+                holder: holder.trim().to_string(),
+            });
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(io_err(e)),
+    }
+    file.set_len(0).map_err(io_err)?;
+    write!(file, "pid {}", std::process::id()).map_err(io_err)?;
+    Ok(file)
 }
 
 /// Removes the temporary files a killed run left in `dir`; returns how many.
@@ -69,6 +117,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("hits.csv")]);
+    }
+
+    #[test]
+    fn a_held_lock_refuses_a_second_holder_and_is_released_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock(dir.path()).unwrap();
+        let err = lock(dir.path()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("(pid {})", std::process::id())),
+            "{err}"
+        );
+        drop(held);
+        assert!(lock(dir.path()).is_ok());
     }
 
     #[cfg(unix)]

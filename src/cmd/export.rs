@@ -92,6 +92,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         cache::dir(&args.out).display(),
         args.out.display()
     );
+    // Not while `mine index` (or another export) rewrites the same files.
+    let _lock = mine::output::lock(&args.out)?;
     // Every document carries the same metadata header, so the first one names the extra columns.
     let first = cache::load(&args.out, &ids[0])?;
     let extra: Vec<String> = first

@@ -33,6 +33,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         assurance_category: args.assurance_category,
         threat_category: args.threat_category,
     };
+    // Not while `mine index` rewrites the CSVs the report reads.
+    let _lock = if args.out.is_dir() {
+        Some(mine::output::lock(&args.out)?)
+    } else {
+        None
+    };
     let summary = report::write(&args.out, &options)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

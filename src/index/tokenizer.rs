@@ -38,9 +38,14 @@ pub fn to_sub_tokens(text: &str, tokens: &[Token], search_tokens: &[Token]) -> V
         .iter()
         .filter_map(|s| {
             let word = text.get(s.byte_start as usize..s.byte_end as usize)?;
-            let position = tokens
-                .iter()
-                .position(|t| t.byte_start <= s.byte_start && s.byte_start < t.byte_end)?;
+            // `tokens` are in text order and do not overlap: a binary search, since a linear one
+            // per sub-word is quadratic in a sentence's length (a PDF extraction can leave a
+            // "sentence" of megabytes with no full stop).
+            let after = tokens.partition_point(|t| t.byte_start <= s.byte_start);
+            let position = after.checked_sub(1)?;
+            if s.byte_start >= tokens[position].byte_end {
+                return None;
+            }
             Some(TantivyToken {
                 offset_from: s.byte_start as usize,
                 offset_to: s.byte_end as usize,

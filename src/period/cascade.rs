@@ -76,22 +76,36 @@ impl PeriodScheme {
             }
         }
 
+        // The nearest sentence with its own evidence before and after each sentence in its
+        // paragraph, found in one pass each way: a search per sentence would be quadratic in the
+        // paragraph's length, and a PDF extraction without line breaks is one paragraph of
+        // hundreds of thousands of sentences.
+        let mut before: Vec<Option<usize>> = vec![None; doc.sentences.len()];
+        let mut after: Vec<Option<usize>> = vec![None; doc.sentences.len()];
+        for (_, members) in &paragraphs {
+            let mut last = None;
+            for &j in members {
+                before[j] = last;
+                if own[j].is_some() {
+                    last = Some(j);
+                }
+            }
+            let mut next = None;
+            for &j in members.iter().rev() {
+                after[j] = next;
+                if own[j].is_some() {
+                    next = Some(j);
+                }
+            }
+        }
+
         let mut calls = Vec::with_capacity(doc.sentences.len());
         for (i, sentence) in doc.sentences.iter().enumerate() {
             if let Some(r) = &own[i] {
                 calls.push(self.call(r, PeriodSource::Sentence, r.mentioned.clone()));
                 continue;
             }
-            let members = &paragraphs[slot[&sentence.paragraph]].1;
-            let k = members
-                .iter()
-                .position(|&j| j == i)
-                .expect("a sentence is a member of its own paragraph");
-            let neighbour = members[..k]
-                .iter()
-                .rev()
-                .chain(&members[k + 1..])
-                .find_map(|&j| own[j].as_ref());
+            let neighbour = before[i].or(after[i]).and_then(|j| own[j].as_ref());
             if let Some(r) = neighbour {
                 calls.push(self.call(r, PeriodSource::Paragraph, Vec::new()));
                 continue;

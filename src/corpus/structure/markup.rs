@@ -52,7 +52,8 @@ static INLINE: LazyLock<Regex> = LazyLock::new(|| {
             r"|\[(?P<lt>[^\]\[]*)\]\((?P<lu>[^)\s]+)\)",
             r"|<(?P<al>https?://[^>\s]+)>",
             r"|\[(?P<ba>\d{{1,3}}(?:\s*[-–,，]\s*\d{{1,3}})*)\]",
-            r"|(?P<tag></?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)",
+            // HTML comments and declarations (`<!-- -->`, `<!DOCTYPE html>`) are tags too.
+            r"|(?P<tag></?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->|<![A-Za-z][^<>]*>)",
             r"|\\+(?P<esc>[\\`*_{{}}\[\]()#+\-.!$<>|~^])",
             r"|&(?P<ent>nbsp|amp|lt|gt|quot|apos|#39|#x27);",
             r"|(?P<bold>\*\*|__)",
@@ -258,6 +259,13 @@ fn collapse_whitespace(text: &str, mut anchors: Vec<Anchor>) -> (String, Vec<Anc
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_comments_and_doctype_are_removed_as_tags() {
+        let c = clean_inline("<!DOCTYPE html><!-- 抓取 -->美日同盟<!---->。");
+        assert_eq!(c.text, "美日同盟。");
+        assert_eq!(clean_inline("<!-- -->").text, "");
+    }
 
     fn labels(c: &Cleaned) -> Vec<(usize, &str)> {
         c.anchors.iter().map(|a| (a.at, a.label.as_str())).collect()
