@@ -27,12 +27,10 @@ use mine::corpus::{metadata, structure};
 use mine::error::ConfigError;
 use mine::index::SentenceIndex;
 use mine::index::search::SearchRequest;
-use mine::lexicon::LexiconSet;
 use mine::lexicon::format::parse_category;
 use mine::lexicon::modifiers::ModifierRule;
 use mine::model::{AnnotatedDocument, Fallback, Zone};
 use mine::period::{Overrides, PeriodScheme};
-use mine::segment::Segmenter;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -59,19 +57,8 @@ fn config() -> ProptestConfig {
 fn pipeline() -> &'static Pipeline {
     static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
     PIPELINE.get_or_init(|| {
-        let dir = root().join("lexicons");
-        let lexicons = LexiconSet::load(&dir).expect("the shipped lexicons load");
-        let periods =
-            PeriodScheme::load(&dir.join("periods.toml")).expect("the shipped periods load");
-        let segmenter = Segmenter::new(&lexicons, Some(&dir.join("userdict.txt")))
-            .expect("the shipped user dictionary loads");
-        Pipeline {
-            segmenter,
-            lexicons,
-            periods,
-            overrides: None,
-            default_fallback: Fallback::Document,
-        }
+        Pipeline::load(&root().join("lexicons"), None, Fallback::Document)
+            .expect("the shipped configuration loads")
     })
 }
 
