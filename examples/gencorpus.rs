@@ -1,5 +1,5 @@
 //! A deterministic benchmark corpus: takes the seed papers in `corpus/` and a size, gives back a
-//! folder of `.txt` files assembled from their real paragraphs and sentences (shuffled, some
+//! folder of `.txt` files assembled from their real body paragraphs and sentences (shuffled, some
 //! paragraphs rebuilt from sentences of several papers) plus a `metadata.csv` whose dates spread
 //! over every period from 2001 to 2026. The same `--seed` always gives the same bytes, so anyone
 //! can reproduce the figures in `docs/performance.md` without a private corpus.
@@ -20,6 +20,10 @@ use anyhow::{Context, bail};
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+use mine::corpus::discover::discover;
+use mine::corpus::{self, metadata};
+use mine::model::Zone;
 
 struct Options {
     mb: f64,
@@ -69,43 +73,51 @@ struct Material {
 }
 
 fn material(seeds: &Path) -> anyhow::Result<Material> {
-    let mut names: Vec<PathBuf> = fs::read_dir(seeds)
-        .with_context(|| format!("cannot read {}", seeds.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    names.sort();
+    let found = discover(seeds).with_context(|| format!("cannot read {}", seeds.display()))?;
     let mut m = Material {
         titles: Vec::new(),
         authors: Vec::new(),
         paragraphs: Vec::new(),
         sentences: Vec::new(),
     };
-    for path in &names {
-        let text = fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-        if let Some(title) = lines.next() {
-            m.titles.push(title.trim_start_matches('#').trim().to_string());
-        }
-        if let Some(author) = lines.next() {
-            m.authors.push(author.to_string());
-        }
-        for line in lines {
-            // Body-like paragraphs only: headings, page furniture and notes are kept by their
-            // real shape inside longer lines, but short lines would make the files odd.
-            if line.chars().count() < 40 || line.starts_with('#') {
-                continue;
+    let table = metadata::load(seeds)?;
+    for file in found.files.iter().filter(|f| f.rel.ends_with(".txt")) {
+        let meta = table
+            .as_ref()
+            .and_then(|t| t.meta_for(&file.rel))
+            .unwrap_or_else(|| metadata::default_meta(&file.rel));
+        let doc = corpus::load_document(file, meta)
+            .map_err(|reason| anyhow::anyhow!("{}: {reason}", file.rel))?;
+        // The seeds' own parse says which sentences are body text, so the generated files are
+        // body paragraphs (what a corpus is mostly made of), not the seeds' notes and reference
+        // lists cut into pieces.
+        let mut paragraph: Option<(u32, String)> = None;
+        for s in &doc.sentences {
+            match s.zone {
+                Zone::Title if m.titles.len() < 64 => m.titles.push(s.text.clone()),
+                Zone::Body => {
+                    m.sentences.push(s.text.clone());
+                    match &mut paragraph {
+                        Some((p, text)) if *p == s.paragraph => text.push_str(&s.text),
+                        _ => {
+                            if let Some((_, text)) = paragraph.take() {
+                                m.paragraphs.push(text);
+                            }
+                            paragraph = Some((s.paragraph, s.text.clone()));
+                        }
+                    }
+                }
+                _ => {}
             }
-            m.paragraphs.push(line.to_string());
-            m.sentences.extend(
-                line.split_inclusive('。')
-                    .filter(|s| s.chars().count() >= 8)
-                    .map(str::to_string),
-            );
         }
+        m.paragraphs.extend(paragraph.map(|(_, text)| text));
+        m.authors.extend(doc.meta.authors.iter().cloned());
+    }
+    if m.authors.is_empty() {
+        m.authors.push("佚名".to_string());
     }
     if m.paragraphs.is_empty() || m.titles.is_empty() {
-        bail!("no paragraphs found in {}", seeds.display());
+        bail!("no body paragraphs found in {}", seeds.display());
     }
     Ok(m)
 }
