@@ -40,7 +40,9 @@ fn pipeline() -> Pipeline {
 fn seed_docs() -> (Vec<Document>, u64) {
     let corpus = root().join("corpus");
     let table = metadata::load(&corpus).expect("metadata.csv loads");
-    let files = discover(&corpus).expect("the corpus folder is readable").files;
+    let files = discover(&corpus)
+        .expect("the corpus folder is readable")
+        .files;
     let bytes = files
         .iter()
         .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
@@ -122,7 +124,11 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             for a in &annotated {
                 writer.delete_doc(&a.doc.meta.id);
-                black_box(writer.add(a, &pipeline.lexicons).expect("valid annotations"));
+                black_box(
+                    writer
+                        .add(a, &pipeline.lexicons)
+                        .expect("valid annotations"),
+                );
             }
         });
         writer.commit().expect("commit");

@@ -17,7 +17,10 @@ use rayon::prelude::*;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(args.next().context("usage: jieba_baseline CORPUS [THREADS]")?);
+    let root = PathBuf::from(
+        args.next()
+            .context("usage: jieba_baseline CORPUS [THREADS]")?,
+    );
     let threads: usize = args.next().map_or(Ok(0), |t| t.parse())?;
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&root)?
         .filter_map(|e| e.ok().map(|e| e.path()))

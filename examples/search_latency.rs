@@ -37,7 +37,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(args.next().context("usage: search_latency OUT [LEXICONS] [RUNS]")?);
+    let out = PathBuf::from(
+        args.next()
+            .context("usage: search_latency OUT [LEXICONS] [RUNS]")?,
+    );
     let lexicon_dir = PathBuf::from(args.next().unwrap_or_else(|| "lexicons".into()));
     let runs: usize = args.next().map_or(Ok(50), |r| r.parse())?;
 
@@ -56,7 +59,10 @@ fn main() -> anyhow::Result<()> {
     );
 
     let mut all = Vec::new();
-    println!("{:<28} {:>9} {:>9} {:>9}", "query", "matches", "p50 ms", "p99 ms");
+    println!(
+        "{:<28} {:>9} {:>9} {:>9}",
+        "query", "matches", "p50 ms", "p99 ms"
+    );
     for query in QUERIES {
         let request = SearchRequest::new(*query);
         let total = index.search(&request)?.total; // warm-up
