@@ -272,8 +272,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         .build()
         .context("cannot start worker threads")?;
     let cancelled = AtomicBool::new(false);
-    let (sender, receiver) =
-        mpsc::sync_channel::<(usize, Processed)>(2 * pool.current_num_threads().max(1));
+    // One finished document waiting at most: a document in flight holds its annotations and its
+    // index rows (tens of MB for a 2 MB file), so the peak memory is a few documents' worth.
+    let (sender, receiver) = mpsc::sync_channel::<(usize, Processed)>(1);
     let rows = writer.row_builder();
     let mut run = WriterRun {
         out: &args.out,
