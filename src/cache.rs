@@ -49,6 +49,11 @@ pub fn load(out: &Path, doc_id: &str) -> anyhow::Result<AnnotatedDocument> {
     })
 }
 
+/// Whether a cache file exists for the document (without reading it).
+pub fn exists(out: &Path, doc_id: &str) -> bool {
+    file_for(out, doc_id).is_file()
+}
+
 /// Removes a document from the cache; a missing file is not an error.
 pub fn remove(out: &Path, doc_id: &str) -> anyhow::Result<()> {
     match fs::remove_file(file_for(out, doc_id)) {

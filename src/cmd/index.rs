@@ -23,7 +23,7 @@ use mine::corpus::discover::{CorpusFile, Skipped, discover};
 use mine::corpus::{self, metadata};
 use mine::export::manifest::{self, ConfigFile, IndexMode, InputFile, Manifest, SkippedFile};
 use mine::export::{ExportOptions, ExportSummary, Exporter};
-use mine::index::{self, IndexError, SentenceIndex};
+use mine::index::{self, IndexError, RowBuilder, SentenceIndex, SentenceRows, SentenceWriter};
 use mine::model::{AnnotatedDocument, DocMeta, Fallback, Zone};
 use mine::output;
 
@@ -210,16 +210,41 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             cache::remove(&args.out, id)?;
         }
     }
-    let todo: Vec<&Planned> = planned
+    // Every document in id order, the order of the exports. Fresh documents are dispatched to the
+    // workers in that order too, so they come back nearly in order and the writer thread can
+    // export each one as it arrives instead of re-reading it from the cache; only the few that
+    // overtake a slower one wait, which bounds the memory by the work in flight.
+    let mut order: Vec<&Planned> = planned.iter().collect();
+    order.sort_unstable_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    let todo: Vec<&Planned> = order
         .iter()
+        .copied()
         .filter(|p| {
             rebuild_all
                 || previous_docs
                     .get(&p.meta.id)
                     .is_none_or(|(_, h)| *h != p.hash)
-                || cache::load(&args.out, &p.meta.id).is_err()
+                || !cache::exists(&args.out, &p.meta.id)
         })
         .collect();
+
+    let extra_columns: Vec<String> = config
+        .metadata
+        .as_ref()
+        .map(|m| m.extra_columns().to_vec())
+        .unwrap_or_default();
+    let options = ExportOptions {
+        zones: args.zones.clone(),
+        excel: args.excel,
+        ..ExportOptions::default()
+    };
+    let exporter = Exporter::new(
+        &args.out,
+        &config.pipeline.lexicons,
+        &config.pipeline.periods,
+        &extra_columns,
+        options,
+    )?;
 
     let progress = progress_bar(todo.len() as u64);
     let threads = args.jobs.unwrap_or(0);
@@ -228,55 +253,63 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         .build()
         .context("cannot start worker threads")?;
     let cancelled = AtomicBool::new(false);
-    let (sender, receiver) = mpsc::sync_channel::<Processed>(2 * pool.current_num_threads().max(1));
-    let mut processed_ids = Vec::new();
-    let mut failed_docs: BTreeSet<String> = BTreeSet::new();
+    // One finished document waiting at most: a document in flight holds its annotations and its
+    // index rows (tens of MB for a 2 MB file), so the peak memory is a few documents' worth.
+    let (sender, receiver) = mpsc::sync_channel::<(usize, Processed)>(1);
+    let rows = writer.row_builder();
+    let mut run = WriterRun {
+        out: &args.out,
+        writer,
+        exporter,
+        processed_ids: Vec::new(),
+        failed_docs: BTreeSet::new(),
+        inputs: Vec::new(),
+        skipped: &mut skipped,
+        progress: &progress,
+    };
     let mut fatal = None;
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let pipeline = &config.pipeline;
         let cancelled = &cancelled;
         let todo = &todo;
         let pool = &pool;
+        let rows = &rows;
+        let out = args.out.as_path();
         scope.spawn(move || {
             pool.install(|| {
-                todo.par_iter().for_each_with(sender, |sender, planned| {
-                    if cancelled.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let outcome = process(pipeline, planned);
-                    // The receiver only goes away when the run is failing already.
-                    let _ = sender.send(outcome);
-                });
+                // `par_bridge` hands the documents out one by one in order (a split of the slice
+                // would give each worker its own half of the corpus).
+                todo.iter().enumerate().par_bridge().for_each_with(
+                    sender,
+                    |sender, (i, planned)| {
+                        if cancelled.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let outcome = process(pipeline, rows, out, planned);
+                        // The receiver only goes away when the run is failing already.
+                        let _ = sender.send((i, outcome));
+                    },
+                );
             })
         });
-        for outcome in receiver {
-            progress.inc(1);
-            match outcome {
-                Processed::Done(doc) => {
-                    progress.set_message(doc.doc.meta.file.clone());
-                    writer.delete_doc(&doc.doc.meta.id);
-                    writer.add(&doc, &pipeline.lexicons)?;
-                    cache::store(&args.out, &doc)?;
-                    processed_ids.push(doc.doc.meta.id.clone());
-                }
-                Processed::Skipped { id, skip } => {
-                    writer.delete_doc(&id);
-                    cache::remove(&args.out, &id)?;
-                    failed_docs.insert(id);
-                    skipped.push(skip);
-                }
-                Processed::Fatal(err) => {
-                    cancelled.store(true, Ordering::Relaxed);
-                    fatal.get_or_insert(err);
-                }
-            }
-        }
-        Ok(())
+        let result = run.feed(pipeline, rows, &order, todo, &receiver, &mut fatal);
+        // Stop the workers and let any of them blocked on a full channel finish.
+        cancelled.store(true, Ordering::Relaxed);
+        for _ in receiver {}
+        result
     })?;
     progress.finish_and_clear();
     if let Some(err) = fatal {
         return Err(err.context("the index and outputs were left as they were"));
     }
+    let WriterRun {
+        writer,
+        exporter,
+        processed_ids,
+        failed_docs,
+        inputs,
+        ..
+    } = run;
     writer.commit()?;
 
     let indexed: Vec<&Planned> = planned
@@ -303,23 +336,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         );
     }
 
-    let extra_columns: Vec<String> = config
-        .metadata
-        .as_ref()
-        .map(|m| m.extra_columns().to_vec())
-        .unwrap_or_default();
-    let options = ExportOptions {
-        zones: args.zones.clone(),
-        excel: args.excel,
-        ..ExportOptions::default()
-    };
-    let mut exporter = Exporter::new(
-        &args.out,
-        &config.pipeline.lexicons,
-        &config.pipeline.periods,
-        &extra_columns,
-        options,
-    )?;
     let mut manifest = Manifest::start(std::env::args().collect());
     manifest.corpus_root = args.corpus.display().to_string();
     manifest.index_mode = mode;
@@ -341,19 +357,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             reason: s.reason.clone(),
         })
         .collect();
-    let mut indexed = indexed;
-    indexed.sort_unstable_by(|a, b| a.meta.id.cmp(&b.meta.id));
-    for planned in &indexed {
-        let doc = cache::load(&args.out, &planned.meta.id)?;
-        exporter.add(&doc)?;
-        manifest.inputs.push(InputFile {
-            file: planned.file.rel.clone(),
-            id: planned.meta.id.clone(),
-            bytes: planned.bytes,
-            blake3: planned.hash.clone(),
-            encoding: doc.doc.encoding.clone(),
-        });
-    }
+    manifest.inputs = inputs;
     manifest.inputs.sort_by(|a, b| a.file.cmp(&b.file));
     let summary = exporter.finish()?;
     manifest.record_export(&summary);
@@ -368,17 +372,38 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 }
 
 enum Processed {
-    Done(Box<AnnotatedDocument>),
-    Skipped { id: String, skip: Skipped },
+    Done {
+        doc: Box<AnnotatedDocument>,
+        rows: SentenceRows,
+    },
+    Skipped {
+        id: String,
+        skip: Skipped,
+    },
     Fatal(anyhow::Error),
 }
 
-fn process(pipeline: &Pipeline, planned: &Planned) -> Processed {
+/// One document through the pipeline on a worker thread: parsed, annotated, turned into index
+/// rows and written to the cache.
+fn process(pipeline: &Pipeline, rows: &RowBuilder, out: &Path, planned: &Planned) -> Processed {
     match corpus::load_document(&planned.file, planned.meta.clone()) {
-        Ok(doc) => match pipeline.annotate(doc) {
-            Ok(annotated) => Processed::Done(Box::new(annotated)),
-            Err(err) => Processed::Fatal(err.into()),
-        },
+        Ok(doc) => {
+            let annotated = match pipeline.annotate(doc) {
+                Ok(annotated) => annotated,
+                Err(err) => return Processed::Fatal(err.into()),
+            };
+            let rows = match rows.rows(&annotated, &pipeline.lexicons) {
+                Ok(rows) => rows,
+                Err(err) => return Processed::Fatal(err.into()),
+            };
+            if let Err(err) = cache::store(out, &annotated) {
+                return Processed::Fatal(err);
+            }
+            Processed::Done {
+                doc: Box::new(annotated),
+                rows,
+            }
+        }
         Err(reason) => Processed::Skipped {
             id: planned.meta.id.clone(),
             skip: Skipped {
@@ -386,6 +411,97 @@ fn process(pipeline: &Pipeline, planned: &Planned) -> Processed {
                 reason,
             },
         },
+    }
+}
+
+/// The writer thread's side of a run: the one index writer and the exporter, fed in id order.
+struct WriterRun<'a> {
+    out: &'a Path,
+    writer: SentenceWriter,
+    exporter: Exporter,
+    processed_ids: Vec<String>,
+    failed_docs: BTreeSet<String>,
+    inputs: Vec<InputFile>,
+    skipped: &'a mut Vec<Skipped>,
+    progress: &'a ProgressBar,
+}
+
+impl WriterRun<'_> {
+    /// Goes through every document in id order: a fresh one is taken from the workers (in the
+    /// order they were dispatched, holding back any that arrive early), an unchanged one from
+    /// the cache (or processed here when its cache file cannot be read). A fatal outcome stops
+    /// the run and is left in `fatal`.
+    fn feed(
+        &mut self,
+        pipeline: &Pipeline,
+        rows: &RowBuilder,
+        order: &[&Planned],
+        todo: &[&Planned],
+        receiver: &mpsc::Receiver<(usize, Processed)>,
+        fatal: &mut Option<anyhow::Error>,
+    ) -> anyhow::Result<()> {
+        let mut early: BTreeMap<usize, Processed> = BTreeMap::new();
+        let mut next = 0;
+        for &planned in order {
+            let outcome = if todo.get(next).is_some_and(|t| std::ptr::eq(*t, planned)) {
+                let outcome = loop {
+                    if let Some(outcome) = early.remove(&next) {
+                        break Some(outcome);
+                    }
+                    match receiver.recv() {
+                        Ok((i, outcome)) => {
+                            early.insert(i, outcome);
+                        }
+                        Err(mpsc::RecvError) => break None,
+                    }
+                };
+                next += 1;
+                self.progress.inc(1);
+                // The workers only stop early after a fatal outcome.
+                let Some(outcome) = outcome else { break };
+                outcome
+            } else {
+                match cache::load(self.out, &planned.meta.id) {
+                    Ok(doc) => {
+                        self.export(planned, &doc)?;
+                        continue;
+                    }
+                    Err(_) => process(pipeline, rows, self.out, planned),
+                }
+            };
+            match outcome {
+                Processed::Done { doc, rows } => {
+                    self.progress.set_message(doc.doc.meta.file.clone());
+                    self.writer.delete_doc(&doc.doc.meta.id);
+                    self.writer.add_rows(rows)?;
+                    self.processed_ids.push(doc.doc.meta.id.clone());
+                    self.export(planned, &doc)?;
+                }
+                Processed::Skipped { id, skip } => {
+                    self.writer.delete_doc(&id);
+                    cache::remove(self.out, &id)?;
+                    self.failed_docs.insert(id);
+                    self.skipped.push(skip);
+                }
+                Processed::Fatal(err) => {
+                    fatal.get_or_insert(err);
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn export(&mut self, planned: &Planned, doc: &AnnotatedDocument) -> anyhow::Result<()> {
+        self.exporter.add(doc)?;
+        self.inputs.push(InputFile {
+            file: planned.file.rel.clone(),
+            id: planned.meta.id.clone(),
+            bytes: planned.bytes,
+            blake3: planned.hash.clone(),
+            encoding: doc.doc.encoding.clone(),
+        });
+        Ok(())
     }
 }
 

@@ -28,7 +28,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 pub use kwic::Kwic;
 pub use schema::{Fields, SCHEMA_VERSION};
 pub use search::{SearchError, SearchHit, SearchRequest, SearchResults};
-pub use writer::SentenceWriter;
+pub use writer::{RowBuilder, SentenceRows, SentenceWriter};
 
 use crate::segment::Segmenter;
 use tokenizer::{JiebaSubTokenizer, JiebaTokenizer};

@@ -1,7 +1,8 @@
-//! Writing the sentence index: `SentenceWriter` turns each sentence of an `AnnotatedDocument` into
-//! one tantivy document (text pre-tokenized from the annotation's tokens), deletes a document's
-//! rows by id, and commits. Nothing is visible to searchers, and no old segment is removed, before
-//! `commit`: dropping a writer (a crash, Ctrl-C) leaves the previous commit as it was.
+//! Writing the sentence index: `RowBuilder` turns each sentence of an `AnnotatedDocument` into
+//! one tantivy document (text pre-tokenized from the annotation's tokens), on any thread;
+//! `SentenceWriter` adds those rows, deletes a document's rows by id, and commits. Nothing is
+//! visible to searchers, and no old segment is removed, before `commit`: dropping a writer (a
+//! crash, Ctrl-C) leaves the previous commit as it was.
 //!
 //! Also gives back `indexed_docs` (doc id → content hash of the committed index) for incremental
 //! reruns.
@@ -115,6 +116,78 @@ impl SentenceWriter {
         doc: &AnnotatedDocument,
         lexicons: &LexiconSet,
     ) -> Result<usize, IndexError> {
+        let rows = self.row_builder().rows(doc, lexicons)?;
+        self.add_rows(rows)
+    }
+
+    /// What turns documents into rows, for worker threads: building the rows (search-mode cut,
+    /// tantivy's serialisation of pre-tokenized text) is most of the cost of adding a document,
+    /// and it needs no access to the writer.
+    pub fn row_builder(&self) -> RowBuilder {
+        RowBuilder {
+            fields: self.fields,
+            segmenter: self.segmenter.clone(),
+        }
+    }
+
+    /// Adds rows made by `RowBuilder::rows`; returns their number.
+    pub fn add_rows(&mut self, rows: SentenceRows) -> Result<usize, IndexError> {
+        let n = rows.0.len();
+        for row in rows.0 {
+            self.writer
+                .add_document(row)
+                .map_err(|source| self.tantivy_err(source))?;
+        }
+        Ok(n)
+    }
+
+    /// Makes every change since the writer was opened visible at once, then waits for merges.
+    pub fn commit(mut self) -> Result<(), IndexError> {
+        self.writer
+            .commit()
+            .map_err(|source| self.tantivy_err(source))?;
+        let dir = self.dir;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|source| IndexError::Tantivy { dir, source })
+    }
+
+    fn tantivy_err(&self, source: TantivyError) -> IndexError {
+        IndexError::Tantivy {
+            dir: self.dir.clone(),
+            source,
+        }
+    }
+}
+
+/// The index rows of one document, ready for `SentenceWriter::add_rows`.
+pub struct SentenceRows(Vec<TantivyDocument>);
+
+impl SentenceRows {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Builds index rows from annotated documents; cheap to clone, shared by worker threads.
+#[derive(Clone)]
+pub struct RowBuilder {
+    fields: Fields,
+    segmenter: Segmenter,
+}
+
+impl RowBuilder {
+    /// One row per sentence of `doc`, checked against its text and `lexicons` (the set the hits
+    /// were tagged with).
+    pub fn rows(
+        &self,
+        doc: &AnnotatedDocument,
+        lexicons: &LexiconSet,
+    ) -> Result<SentenceRows, IndexError> {
         let id = &doc.doc.meta.id;
         let bad = |message: String| IndexError::Annotation {
             doc: id.clone(),
@@ -129,6 +202,7 @@ impl SentenceWriter {
         }
         let f = self.fields;
         let meta = meta_object(&doc.doc.meta);
+        let mut rows = Vec::with_capacity(doc.doc.sentences.len());
         let date = doc.doc.meta.date.map(|d| d.to_string()).unwrap_or_default();
         for (sentence, annotation) in doc.doc.sentences.iter().zip(&doc.annotations) {
             let text = &sentence.text;
@@ -198,29 +272,9 @@ impl SentenceWriter {
                     tokens,
                 },
             );
-            self.writer
-                .add_document(row)
-                .map_err(|source| self.tantivy_err(source))?;
+            rows.push(row);
         }
-        Ok(doc.doc.sentences.len())
-    }
-
-    /// Makes every change since the writer was opened visible at once, then waits for merges.
-    pub fn commit(mut self) -> Result<(), IndexError> {
-        self.writer
-            .commit()
-            .map_err(|source| self.tantivy_err(source))?;
-        let dir = self.dir;
-        self.writer
-            .wait_merging_threads()
-            .map_err(|source| IndexError::Tantivy { dir, source })
-    }
-
-    fn tantivy_err(&self, source: TantivyError) -> IndexError {
-        IndexError::Tantivy {
-            dir: self.dir.clone(),
-            source,
-        }
+        Ok(SentenceRows(rows))
     }
 }
 

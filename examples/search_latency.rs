@@ -1,0 +1,94 @@
+//! Search latency inside one process: takes an output folder of `mine index` and the lexicon
+//! folder, gives back the start-up time (building the query segmenter from the lexicons, opening
+//! the index) and, per query of a fixed mix (rare and common words, phrases, boolean, `sub:`,
+//! filters), the p50 and p99 time of `SentenceIndex::search` for the first page of 20 hits with
+//! their snippets, over repeated runs.
+//!
+//! ```text
+//! cargo run --release --example search_latency -- /tmp/out100 lexicons 50
+//! ```
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use mine::index::SentenceIndex;
+use mine::index::search::SearchRequest;
+use mine::lexicon::LexiconSet;
+use mine::segment::Segmenter;
+
+const QUERIES: &[&str] = &[
+    "威慑",
+    "延伸威慑",
+    "sub:威慑",
+    "美国",
+    "\"同盟 关系\"",
+    "特朗普 AND 日本",
+    "中国 OR 朝鲜",
+    "承诺 NOT 美国",
+    "category:threat_narrative",
+    "period:biden AND 韩国",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let out = PathBuf::from(
+        args.next()
+            .context("usage: search_latency OUT [LEXICONS] [RUNS]")?,
+    );
+    let lexicon_dir = PathBuf::from(args.next().unwrap_or_else(|| "lexicons".into()));
+    let runs: usize = args.next().map_or(Ok(50), |r| r.parse())?;
+
+    let start = Instant::now();
+    let lexicons = LexiconSet::load(&lexicon_dir)?;
+    let userdict = lexicon_dir.join("userdict.txt");
+    let segmenter = Segmenter::new(&lexicons, userdict.is_file().then_some(userdict.as_path()))?;
+    let segmenter_time = start.elapsed();
+    let index = SentenceIndex::open(&out.join("index"), segmenter)?;
+    let startup = start.elapsed();
+    println!(
+        "start-up: {:.1} ms (query segmenter {:.1} ms, opening the index {:.1} ms)",
+        startup.as_secs_f64() * 1e3,
+        segmenter_time.as_secs_f64() * 1e3,
+        (startup - segmenter_time).as_secs_f64() * 1e3
+    );
+
+    let mut all = Vec::new();
+    println!(
+        "{:<28} {:>9} {:>9} {:>9}",
+        "query", "matches", "p50 ms", "p99 ms"
+    );
+    for query in QUERIES {
+        let request = SearchRequest::new(*query);
+        let total = index.search(&request)?.total; // warm-up
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t = Instant::now();
+            let results = index.search(&request)?;
+            times.push(t.elapsed());
+            std::hint::black_box(results);
+        }
+        times.sort();
+        println!(
+            "{:<28} {:>9} {:>9.2} {:>9.2}",
+            query,
+            total,
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.99).as_secs_f64() * 1e3
+        );
+        all.extend(times);
+    }
+    all.sort();
+    println!(
+        "all queries: p50 {:.2} ms, p99 {:.2} ms over {} searches",
+        percentile(&all, 0.5).as_secs_f64() * 1e3,
+        percentile(&all, 0.99).as_secs_f64() * 1e3,
+        all.len()
+    );
+    Ok(())
+}
