@@ -46,7 +46,10 @@ pub enum LockError {
 /// Takes the lock of the existing output folder `out` for as long as the returned file lives, so
 /// that `mine export` or `mine report` cannot rewrite CSVs while `mine index` writes them (or the
 /// other way round). The lock is the operating system's: a killed process leaves none behind.
-pub fn lock(out: &Path) -> Result<File, LockError> {
+///
+/// `command` names the holder (`mine index`) in the lock file, so that the message a second
+/// command prints says who is writing.
+pub fn lock(out: &Path, command: &str) -> Result<File, LockError> {
     let path = out.join(LOCK_FILE);
     let io_err = |source| LockError::Io {
         path: path.clone(),
@@ -71,7 +74,7 @@ pub fn lock(out: &Path) -> Result<File, LockError> {
         Err(fs::TryLockError::Error(e)) => return Err(io_err(e)),
     }
     file.set_len(0).map_err(io_err)?;
-    write!(file, "pid {}", std::process::id()).map_err(io_err)?;
+    write!(file, "{command}, pid {}", std::process::id()).map_err(io_err)?;
     Ok(file)
 }
 
@@ -122,15 +125,15 @@ mod tests {
     #[test]
     fn a_held_lock_refuses_a_second_holder_and_is_released_on_drop() {
         let dir = tempfile::tempdir().unwrap();
-        let held = lock(dir.path()).unwrap();
-        let err = lock(dir.path()).unwrap_err();
+        let held = lock(dir.path(), "mine index").unwrap();
+        let err = lock(dir.path(), "mine export").unwrap_err();
         assert!(
             err.to_string()
-                .contains(&format!("(pid {})", std::process::id())),
+                .contains(&format!("(mine index, pid {})", std::process::id())),
             "{err}"
         );
         drop(held);
-        assert!(lock(dir.path()).is_ok());
+        assert!(lock(dir.path(), "mine export").is_ok());
     }
 
     #[cfg(unix)]

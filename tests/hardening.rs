@@ -460,7 +460,7 @@ fn a_second_run_on_the_same_output_is_refused_and_search_works_during_a_run() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let pid = format!("pid {}", first.id());
+    let pid = format!("mine index, pid {}", first.id());
     let locked = wait_for(Duration::from_secs(30), || {
         fs::read_to_string(out.join(".mine.lock")).is_ok_and(|s| s == pid)
     });
@@ -482,8 +482,8 @@ fn a_second_run_on_the_same_output_is_refused_and_search_works_during_a_run() {
     if first_running {
         assert_status(&second, 2);
         assert!(
-            stderr(&second).contains("another `mine index` is writing to")
-                && stderr(&second).contains(&pid),
+            stderr(&second).contains("another `mine` command is writing to")
+                && stderr(&second).contains(&format!("({pid})")),
             "{}",
             stderr(&second)
         );
@@ -491,7 +491,8 @@ fn a_second_run_on_the_same_output_is_refused_and_search_works_during_a_run() {
         for other in [&export, &report] {
             assert_status(other, 2);
             assert!(
-                stderr(other).contains("another `mine` command is writing to"),
+                stderr(other).contains("another `mine` command is writing to")
+                    && stderr(other).contains("(mine index, pid"),
                 "{}",
                 stderr(other)
             );

@@ -93,7 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         args.out.display()
     );
     // Not while `mine index` (or another export) rewrites the same files.
-    let _lock = mine::output::lock(&args.out)?;
+    let _lock = mine::output::lock(&args.out, "mine export")?;
     // Every document carries the same metadata header, so the first one names the extra columns.
     let first = cache::load(&args.out, &ids[0])?;
     let extra: Vec<String> = first

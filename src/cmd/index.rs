@@ -5,7 +5,7 @@
 //! annotations, then writes the CSVs, the codebook and the manifest, and prints a summary.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -91,7 +91,6 @@ struct RunState {
 }
 
 const STATE_FILE: &str = "state.json";
-const LOCK_FILE: &str = ".mine.lock";
 
 /// Names `mine` writes in its output folder; anything else there means the folder is not ours.
 const OUTPUT_NAMES: &[&str] = &[
@@ -103,7 +102,7 @@ const OUTPUT_NAMES: &[&str] = &[
     "report.md",
     "rates.svg",
     STATE_FILE,
-    LOCK_FILE,
+    output::LOCK_FILE,
 ];
 
 /// The configuration of a run, loaded and checked before any work.
@@ -159,7 +158,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     check_output_folder(&args.out)?;
     fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the output folder {}", args.out.display()))?;
-    let _lock = lock_output(&args.out)?;
+    let _lock = output::lock(&args.out, "mine index")?;
     output::remove_stale_temp_files(&args.out)?;
     output::remove_stale_temp_files(&cache::dir(&args.out))?;
 
@@ -561,36 +560,6 @@ fn check_output_folder(out: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Takes the output folder's lock for the whole run. The lock is the operating system's, so a
-/// killed run leaves no stale lock behind: the file stays, the lock does not.
-fn lock_output(out: &Path) -> anyhow::Result<File> {
-    let path = out.join(LOCK_FILE);
-    let mut file = File::options()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            let holder = fs::read_to_string(&path).unwrap_or_default();
-            bail!(
-                "another `mine index` is writing to {} ({}); wait for it to finish",
-                out.display(),
-                holder.trim()
-            );
-        }
-        Err(fs::TryLockError::Error(e)) => {
-            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
-        }
-    }
-    file.set_len(0)?;
-    write!(file, "pid {}", std::process::id())?;
-    Ok(file)
 }
 
 fn read_state(out: &Path) -> Option<RunState> {

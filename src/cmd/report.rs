@@ -35,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     };
     // Not while `mine index` rewrites the CSVs the report reads.
     let _lock = if args.out.is_dir() {
-        Some(mine::output::lock(&args.out)?)
+        Some(mine::output::lock(&args.out, "mine report")?)
     } else {
         None
     };
