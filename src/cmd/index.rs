@@ -80,14 +80,13 @@ pub struct Args {
     pub jobs: Option<usize>,
 }
 
-/// What the last successful run indexed, kept in `<out>/state.json` to decide what a rerun must
-/// re-process.
+/// The configuration the last successful run indexed with, kept in `<out>/state.json`: when it
+/// changes, everything is re-processed. Which documents the index holds, and the hash of each,
+/// come from the committed index itself (`SentenceIndex::indexed_docs`).
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct RunState {
     mine_version: String,
     config_hash: String,
-    /// doc id → (file, blake3 of its bytes)
-    docs: BTreeMap<String, (String, String)>,
 }
 
 const STATE_FILE: &str = "state.json";
@@ -195,8 +194,13 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
         other => other?,
     };
+    // doc id → blake3 of the bytes it was indexed from, as of the last commit.
+    let previous_docs = if rebuild_all {
+        BTreeMap::new()
+    } else {
+        index.indexed_docs()?
+    };
     let mut writer = index.writer()?;
-    let previous_docs = previous.map(|s| s.docs).unwrap_or_default();
     let current: BTreeSet<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
     if rebuild_all {
         writer.delete_all()?;
@@ -222,7 +226,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             rebuild_all
                 || previous_docs
                     .get(&p.meta.id)
-                    .is_none_or(|(_, h)| *h != p.hash)
+                    .is_none_or(|hash| *hash != p.hash)
                 || !cache::exists(&args.out, &p.meta.id)
         })
         .collect();
@@ -311,22 +315,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     } = run;
     writer.commit()?;
 
-    let indexed: Vec<&Planned> = planned
-        .iter()
-        .filter(|p| !failed_docs.contains(&p.meta.id))
-        .collect();
     let state = RunState {
         mine_version: env!("CARGO_PKG_VERSION").to_string(),
         config_hash: config.config_hash.clone(),
-        docs: indexed
-            .iter()
-            .map(|p| (p.meta.id.clone(), (p.meta.file.clone(), p.hash.clone())))
-            .collect(),
     };
     write_state(&args.out, &state)?;
 
     skipped.sort_by(|a, b| a.file.cmp(&b.file));
-    if indexed.is_empty() {
+    if planned.len() == failed_docs.len() {
         write_skipped(&mut io::stdout().lock(), &skipped)?;
         bail!(
             "no document could be read from {} ({} skipped)",
