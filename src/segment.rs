@@ -124,6 +124,46 @@ impl Segmenter {
         to_tokens(self.jieba.cut_for_search(text, self.options.hmm))
     }
 
+    /// The search-mode sub-words of one accurate-mode token `word`, as byte ranges within it, in
+    /// the order jieba-rs's `cut_for_search` gives them (the token itself not included): the
+    /// parts of an alphanumeric compound joined by `.`, `_` or `-` that have a letter and at least
+    /// two bytes, then every 2-character substring that is a dictionary word, then every
+    /// 3-character one (2-grams only in words of over two characters, 3-grams in words of over
+    /// three). Derived from the accurate cut with dictionary look-ups, so a sentence is segmented
+    /// once; a test checks the result against `cut_for_search` on the seed papers.
+    pub fn sub_words(&self, word: &str, out: &mut Vec<std::ops::Range<usize>>) {
+        if word.bytes().any(is_connector) {
+            let mut offset = 0;
+            for part in word.split(|c: char| c.is_ascii() && is_connector(c as u8)) {
+                if part.len() >= 2 && part.bytes().any(|b| b.is_ascii_alphabetic()) {
+                    out.push(offset..offset + part.len());
+                }
+                offset += part.len() + 1;
+            }
+        }
+        let chars = word.chars().count();
+        if chars <= 2 {
+            return;
+        }
+        // Byte offset of every character, and the end.
+        let bounds: Vec<usize> = word
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([word.len()])
+            .collect();
+        for len in [2, 3] {
+            if chars <= len {
+                break;
+            }
+            for i in 0..=chars - len {
+                let range = bounds[i]..bounds[i + len];
+                if self.jieba.has_word(&word[range.clone()]) {
+                    out.push(range);
+                }
+            }
+        }
+    }
+
     pub fn settings(&self) -> SegmenterSettings {
         SegmenterSettings {
             mode: "accurate",
@@ -166,6 +206,11 @@ pub fn read_userdict(path: &Path) -> Result<Vec<(String, Option<usize>)>, Config
         words.push((word.to_string(), freq));
     }
     Ok(words)
+}
+
+/// The bytes that join the parts of an alphanumeric compound (jieba-rs's skip connectors).
+fn is_connector(b: u8) -> bool {
+    matches!(b, b'.' | b'_' | b'-')
 }
 
 fn to_tokens(words: Vec<jieba_rs::Token<'_>>) -> Vec<Token> {
@@ -230,6 +275,39 @@ mod tests {
         assert_ne!(words(&plain, text), vec!["尹锡悦", "出席", "戴维营峰会"]);
         assert_eq!(words(&seg, text), vec!["尹锡悦", "出席", "戴维营峰会"]);
         assert_eq!(seg.settings().user_words, 2);
+    }
+
+    #[test]
+    fn sub_words_are_what_cut_for_search_gives() {
+        let seg = Segmenter::new(&LexiconSet::default(), None).unwrap();
+        let mut compared = 0;
+        let mut subs = Vec::new();
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines().chain(["WES-5.4.5 的 a_b-c.d 中华人民共和国"]) {
+                let mut derived = Vec::new();
+                for token in seg.tokens(line) {
+                    let word = token.text(line);
+                    subs.clear();
+                    seg.sub_words(word, &mut subs);
+                    let at = token.byte_start as usize;
+                    derived.extend(subs.iter().map(|r| (at + r.start, at + r.end)));
+                    derived.push((at, token.byte_end as usize));
+                }
+                let expected: Vec<(usize, usize)> = seg
+                    .search_tokens(line)
+                    .iter()
+                    .map(|t| (t.byte_start as usize, t.byte_end as usize))
+                    .collect();
+                assert_eq!(derived, expected, "{line}");
+                compared += expected.len();
+            }
+        }
+        assert!(compared > 50_000, "{compared}");
     }
 
     #[test]

@@ -687,20 +687,31 @@ fn regression_a_paragraph_of_100000_sentences_is_attributed() {
     assert!(calls.iter().all(|c| c.period == "biden"), "{:?}", calls[0]);
 }
 
-/// Broke: `to_sub_tokens` looked up each sub-word's token by a linear search, quadratic in a
-/// sentence's length; a 2 MB "sentence" without a full stop took minutes in the index writer.
+/// Broke: the sub-words of a sentence were placed by a linear search for their token, quadratic
+/// in a sentence's length; a 2 MB "sentence" without a full stop took minutes in the index writer.
+/// Now they are derived token by token (`encode_sub`) and replayed; a stored value is decoded in
+/// one pass (`decode_cut`).
 #[test]
-fn regression_sub_tokens_of_a_sentence_of_200000_tokens() {
+fn regression_sub_words_of_a_sentence_of_200000_tokens() {
+    use mine::index::tokenizer::{MineTokenizer, decode_cut, encode_cut, encode_sub};
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
     let text = "延伸威慑".repeat(100_000);
-    let tokens = pipeline().segmenter.tokens(&text);
-    let search = pipeline().segmenter.search_tokens(&text);
+    let segmenter = &pipeline().segmenter;
+    let tokens = segmenter.tokens(&text);
+    let search = segmenter.search_tokens(&text);
     assert!(tokens.len() >= 100_000);
-    let subs = mine::index::tokenizer::to_sub_tokens(&text, &tokens, &search);
-    assert_eq!(subs.len(), search.len());
-    // Each sub-word sits at the ordinal of the accurate token it starts in.
-    for sub in &subs {
-        let token = &tokens[sub.position];
-        assert!(token.byte_start as usize <= sub.offset_from);
-        assert!(sub.offset_from < token.byte_end as usize);
+    let encoded = encode_sub(&text, &tokens, segmenter, &mut Vec::new());
+    let mut tokenizer = MineTokenizer::sub_words(segmenter.clone());
+    let mut stream = tokenizer.token_stream(&encoded);
+    let mut subs = Vec::new();
+    while stream.advance() {
+        subs.push(stream.token().clone());
     }
+    assert_eq!(subs.len(), search.len());
+    // Each sub-word sits at the ordinal of the accurate token it lies in.
+    assert_eq!(subs.last().map(|t| t.position), Some(tokens.len() - 1));
+    assert!(subs.windows(2).all(|w| w[0].position <= w[1].position));
+    let (decoded, replayed) = decode_cut(&encode_cut(&text, &tokens));
+    assert_eq!(decoded, text);
+    assert_eq!(replayed.len(), tokens.len());
 }

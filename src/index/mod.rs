@@ -31,7 +31,7 @@ pub use search::{SearchError, SearchHit, SearchRequest, SearchResults};
 pub use writer::{RowBuilder, SentenceRows, SentenceWriter};
 
 use crate::segment::Segmenter;
-use tokenizer::{JiebaSubTokenizer, JiebaTokenizer};
+use tokenizer::MineTokenizer;
 
 /// The marker file of a mine index, next to tantivy's `meta.json`.
 pub const MARKER_FILE: &str = "mine-index.json";
@@ -172,10 +172,10 @@ impl SentenceIndex {
         // Tokenizers are not persisted: register ours on every open, before any query or write.
         index
             .tokenizers()
-            .register(schema::TOKENIZER, JiebaTokenizer::new(segmenter.clone()));
+            .register(schema::TOKENIZER, MineTokenizer::words(segmenter.clone()));
         index.tokenizers().register(
             schema::SUB_TOKENIZER,
-            JiebaSubTokenizer::new(segmenter.clone()),
+            MineTokenizer::sub_words(segmenter.clone()),
         );
         let fields =
             schema::fields_of(&index.schema()).ok_or_else(|| IndexError::SchemaVersion {

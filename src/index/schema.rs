@@ -12,7 +12,7 @@ use tantivy::schema::{
 
 /// Bumped whenever a field is added, removed or changes its options: an index written with another
 /// version is rebuilt, never read with the wrong field meanings.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name under which the query-side jieba tokenizer is registered (see `tokenizer.rs`).
 pub const TOKENIZER: &str = "mine_jieba";
@@ -37,7 +37,6 @@ pub mod name {
     pub const META: &str = "meta";
     pub const DOC_HASH: &str = "doc_hash";
     pub const TEXT: &str = "text";
-    pub const TOKENS: &str = "tokens";
     pub const SUB: &str = "sub";
 }
 
@@ -46,12 +45,12 @@ pub mod name {
 pub struct Fields {
     /// Document id: exact match, fast (ordering and `indexed_docs`).
     pub doc: Field,
-    /// Title, segmented with the jieba tokenizer so that `title:同盟` works.
+    /// Title, segmented with the jieba tokenizer so that `title:同盟` works; stored pre-cut.
     pub title: Field,
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, empty when unknown.
     pub date: Field,
     pub zone: Field,
-    /// Heading path (`3 拜登政府时期 > （一）强化安全承诺`), segmented like the title.
+    /// Heading path (`3 拜登政府时期 > （一）强化安全承诺`), segmented and stored like the title.
     pub section: Field,
     pub paragraph: Field,
     /// Sentence id within the document: fast (ordering).
@@ -68,14 +67,12 @@ pub struct Fields {
     pub meta: Field,
     /// blake3 of the source file: fast, read back by `indexed_docs` for incremental reruns.
     pub doc_hash: Field,
-    /// The sentence, indexed from its annotation tokens (positions = token ordinals), stored.
+    /// The sentence, indexed from its annotation tokens (positions = token ordinals), stored in
+    /// its pre-cut form (`tokenizer::encode_cut`), which gives back the text and the very tokens
+    /// that were indexed, for highlights.
     pub text: Field,
-    /// The byte offsets of those tokens (`u32` start, end pairs, little-endian), stored only:
-    /// tantivy stores a pre-tokenized text as its plain string, and highlights must come from the
-    /// very tokens that were indexed.
-    pub tokens: Field,
     /// Recall field, not stored: jieba's search-mode sub-words of each token (威慑 inside
-    /// 延伸威慑), each at the position of the token it lies in. Queried only when a user writes
+    /// 延伸威慑, `Segmenter::sub_words`), each at the position of the token it lies in. Queried only when a user writes
     /// `sub:威慑`.
     pub sub: Field,
 }
@@ -123,10 +120,9 @@ pub fn build() -> (Schema, Fields) {
                 ),
         ),
         doc_hash: builder.add_text_field(name::DOC_HASH, exact() | FAST),
-        // Fed `PreTokenizedString`s at index time; the tokenizer named here serves the query
-        // parser, which must cut a query exactly as the annotation cut the sentence.
+        // Fed pre-cut values at index time, which the tokenizer replays; a query it cuts
+        // exactly as the annotation cut the sentence.
         text: builder.add_text_field(name::TEXT, segmented()),
-        tokens: builder.add_bytes_field(name::TOKENS, STORED),
         sub: builder.add_text_field(
             name::SUB,
             TextOptions::default().set_indexing_options(
@@ -158,7 +154,6 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         meta: f(name::META)?,
         doc_hash: f(name::DOC_HASH)?,
         text: f(name::TEXT)?,
-        tokens: f(name::TOKENS)?,
         sub: f(name::SUB)?,
     })
 }

@@ -22,7 +22,7 @@ use tantivy::tokenizer::Token;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use super::schema;
-use super::tokenizer::decode_offsets;
+use super::tokenizer::{decode_cut, plain};
 use super::{IndexError, SentenceIndex};
 use crate::model::Zone;
 
@@ -203,12 +203,7 @@ impl SentenceIndex {
                 .and_then(|n| u32::try_from(n).ok())
                 .unwrap_or_default()
         };
-        let text = text_of(f.text);
-        let offsets = row
-            .get_first(f.tokens)
-            .and_then(|v| v.as_bytes())
-            .unwrap_or_default();
-        let tokens = decode_offsets(&text, offsets);
+        let (text, tokens) = decode_cut(&text_of(f.text));
         let mut highlights = highlight(&text, &tokens, patterns);
         // A `sub:` word lies inside a token: mark where it stands in the text.
         for word in sub_words.iter().flatten() {
@@ -220,11 +215,11 @@ impl SentenceIndex {
         let highlights = merge(highlights);
         SearchHit {
             doc: text_of(f.doc),
-            title: text_of(f.title),
+            title: plain(&text_of(f.title)),
             date: text_of(f.date),
             period: text_of(f.period),
             zone: text_of(f.zone),
-            section: text_of(f.section),
+            section: plain(&text_of(f.section)),
             paragraph: number_of(f.paragraph),
             sentence_id: number_of(f.sentence_id),
             text,

@@ -1,174 +1,326 @@
-//! The bridge between the pipeline's jieba tokens and tantivy: annotation tokens (byte offsets into
-//! a sentence) become tantivy tokens with positions = token ordinals, and `JiebaTokenizer` cuts a
-//! query with the same `Segmenter`, so that a query and a sentence are segmented alike and a
-//! multi-token word becomes a phrase over consecutive positions.
+//! The bridge between the pipeline's jieba tokens and tantivy. Text is never segmented twice:
+//! the annotation's tokens reach the index as a *pre-cut* string (`encode_cut`), which the
+//! tokenizer replays, and the same tokenizer cuts a query with the same `Segmenter`, so that a
+//! query and a sentence are segmented alike and a multi-token word becomes a phrase over
+//! consecutive positions.
+//!
+//! A pre-cut string is `PRECUT` followed by the text with `NEXT` before every token after the
+//! first (and after it, when whitespace follows). It is what the index stores, so a stored sentence
+//! gives back both its text and its tokens (`decode_cut`). The `sub` field's value puts `SAME`
+//! between the search-mode sub-words of one token, which share its position (`encode_sub`). The
+//! three marks are control characters, which `corpus::decode` removes from every text (and
+//! `encode_cut` from any other), so they cannot clash with the text.
 //!
 //! Token texts are lowercased on both sides (`NATO` finds `nato`); Chinese is unaffected.
+//! Positions are token ordinals; whitespace between tokens takes none.
+
+use std::ops::Range;
 
 use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer};
 
 use crate::model::Token;
 use crate::segment::Segmenter;
 
-/// Tantivy tokens of `text` from its annotation tokens. A token whose offsets do not fall on
-/// character boundaries of `text` is left out (the writer rejects such annotations before this).
-pub fn to_tantivy_tokens(text: &str, tokens: &[Token]) -> Vec<TantivyToken> {
-    tokens
-        .iter()
-        .filter_map(|t| {
-            let (from, to) = (t.byte_start as usize, t.byte_end as usize);
-            text.get(from..to).map(|word| (from, to, word))
-        })
-        .enumerate()
-        .map(|(position, (from, to, word))| TantivyToken {
-            offset_from: from,
-            offset_to: to,
-            position,
-            text: word.to_lowercase(),
-            position_length: 1,
-        })
-        .collect()
+/// Starts a pre-cut value: the tokenizer replays its cut instead of segmenting it.
+pub const PRECUT: char = '\u{2}';
+/// Ends a token; the next one takes the next position.
+pub const NEXT: char = '\u{1f}';
+/// Ends a token; the next one takes the same position (a sub-word of the same token).
+pub const SAME: char = '\u{1e}';
+
+fn is_mark(c: char) -> bool {
+    matches!(c, PRECUT | NEXT | SAME)
 }
 
-/// Search-mode sub-words of `text` (`search_tokens`, which include the accurate tokens
-/// themselves), each at the ordinal of the accurate token it starts in, so that a phrase of
-/// sub-words matches across consecutive tokens as it does in the `text` field.
-pub fn to_sub_tokens(text: &str, tokens: &[Token], search_tokens: &[Token]) -> Vec<TantivyToken> {
-    let mut out: Vec<TantivyToken> = search_tokens
-        .iter()
-        .filter_map(|s| {
-            let word = text.get(s.byte_start as usize..s.byte_end as usize)?;
-            // `tokens` are in text order and do not overlap: a binary search, since a linear one
-            // per sub-word is quadratic in a sentence's length (a PDF extraction can leave a
-            // "sentence" of megabytes with no full stop).
-            let after = tokens.partition_point(|t| t.byte_start <= s.byte_start);
-            let position = after.checked_sub(1)?;
-            if s.byte_start >= tokens[position].byte_end {
-                return None;
-            }
-            Some(TantivyToken {
-                offset_from: s.byte_start as usize,
-                offset_to: s.byte_end as usize,
-                position,
-                text: word.to_lowercase(),
-                position_length: 1,
-            })
-        })
-        .collect();
-    // Tantivy wants positions in order.
-    out.sort_by_key(|t| (t.position, t.offset_from, t.offset_to));
+/// The pre-cut form of `text` and its `tokens` (in text order, not overlapping, whitespace between
+/// them). Marks already in `text` are dropped, and so are tokens not on its character boundaries.
+pub fn encode_cut(text: &str, tokens: &[Token]) -> String {
+    let mut out = String::with_capacity(text.len() + tokens.len() + 2);
+    out.push(PRECUT);
+    let mut at = 0;
+    for t in tokens {
+        let (from, to) = (t.byte_start as usize, t.byte_end as usize);
+        if from < at || text.get(from..to).is_none() {
+            continue;
+        }
+        push_clean(&mut out, &text[at..from]);
+        if at > 0 {
+            out.push(NEXT);
+        }
+        push_clean(&mut out, &text[from..to]);
+        at = to;
+    }
+    push_clean(&mut out, &text[at..]);
     out
 }
 
-/// Token byte offsets as stored in the `tokens` field: `u32` start and end, little-endian.
-pub fn encode_offsets(tokens: &[TantivyToken]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(tokens.len() * 8);
-    for t in tokens {
-        for offset in [t.offset_from, t.offset_to] {
-            let offset = u32::try_from(offset).expect("a sentence is shorter than 4 GiB");
-            bytes.extend_from_slice(&offset.to_le_bytes());
-        }
+fn push_clean(out: &mut String, text: &str) {
+    if text.contains(is_mark) {
+        out.extend(text.chars().filter(|&c| !is_mark(c)));
+    } else {
+        out.push_str(text);
     }
-    bytes
 }
 
-/// The tokens of `text` from stored offsets (the inverse of `encode_offsets`), with their
-/// lowercased texts as indexed. Offsets that do not fit `text` are left out.
-pub fn decode_offsets(text: &str, bytes: &[u8]) -> Vec<TantivyToken> {
-    let word = |chunk: &[u8]| {
-        let mut b = [0u8; 4];
-        b.copy_from_slice(chunk);
-        u32::from_le_bytes(b) as usize
+/// The pre-cut value of the `sub` field: each token of `text` with its search-mode sub-words
+/// (`Segmenter::sub_words`) at the token's position. `scratch` is reused between calls.
+pub fn encode_sub(
+    text: &str,
+    tokens: &[Token],
+    segmenter: &Segmenter,
+    scratch: &mut Vec<Range<usize>>,
+) -> String {
+    let mut out = String::with_capacity(text.len() + 2 * tokens.len() + 2);
+    out.push(PRECUT);
+    for (i, t) in tokens.iter().enumerate() {
+        let Some(word) = text.get(t.byte_start as usize..t.byte_end as usize) else {
+            continue;
+        };
+        if i > 0 {
+            out.push(NEXT);
+        }
+        scratch.clear();
+        segmenter.sub_words(word, scratch);
+        for range in scratch.iter() {
+            push_clean(&mut out, &word[range.clone()]);
+            out.push(SAME);
+        }
+        push_clean(&mut out, word);
+    }
+    out
+}
+
+/// The text of a stored pre-cut value and its tokens (byte ranges in that text, lowercased texts,
+/// positions as indexed). A value that is not pre-cut is returned as it is, without tokens.
+pub fn decode_cut(stored: &str) -> (String, Vec<TantivyToken>) {
+    let Some(body) = stored.strip_prefix(PRECUT) else {
+        return (stored.to_string(), Vec::new());
     };
+    let mut tokens = Vec::new();
+    let mut stream = ReplayStream::new(body);
+    // Each mark before a token is one byte the text does not have.
+    let (mut marks, mut scanned) = (0, 0);
+    while stream.advance() {
+        let t = stream.token();
+        marks += count_marks(&body.as_bytes()[scanned..t.offset_from]);
+        scanned = t.offset_from;
+        tokens.push(TantivyToken {
+            offset_from: t.offset_from - marks,
+            offset_to: t.offset_to - marks,
+            ..t.clone()
+        });
+    }
+    (plain(stored), tokens)
+}
+
+fn count_marks(bytes: &[u8]) -> usize {
     bytes
-        .chunks_exact(8)
-        .filter_map(|pair| {
-            let (from, to) = (word(&pair[..4]), word(&pair[4..]));
-            text.get(from..to).map(|w| (from, to, w))
-        })
-        .enumerate()
-        .map(|(position, (from, to, w))| TantivyToken {
-            offset_from: from,
-            offset_to: to,
-            position,
-            text: w.to_lowercase(),
-            position_length: 1,
-        })
-        .collect()
+        .iter()
+        .filter(|&&b| b == NEXT as u8 || b == SAME as u8)
+        .count()
 }
 
-/// The tokenizer registered as `schema::TOKENIZER`: accurate-mode jieba through `Segmenter`.
-#[derive(Clone)]
-pub struct JiebaTokenizer {
-    segmenter: Segmenter,
-}
-
-impl JiebaTokenizer {
-    pub fn new(segmenter: Segmenter) -> Self {
-        JiebaTokenizer { segmenter }
+/// The text of a stored value without its marks.
+pub fn plain(stored: &str) -> String {
+    match stored.strip_prefix(PRECUT) {
+        Some(body) => body.chars().filter(|&c| !is_mark(c)).collect(),
+        None => stored.to_string(),
     }
 }
 
-impl Tokenizer for JiebaTokenizer {
-    type TokenStream<'a> = JiebaTokenStream;
+/// The tokenizer registered as `schema::TOKENIZER` (accurate mode) and `schema::SUB_TOKENIZER`
+/// (search mode, for `sub:` queries): replays a pre-cut value, segments anything else (a query)
+/// with the `Segmenter`.
+#[derive(Clone)]
+pub struct MineTokenizer {
+    segmenter: Segmenter,
+    sub: bool,
+}
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream {
-        JiebaTokenStream {
-            tokens: to_tantivy_tokens(text, &self.segmenter.tokens(text)),
-            next: 0,
+impl MineTokenizer {
+    /// Accurate-mode words (the `text`, `title` and `section` fields).
+    pub fn words(segmenter: Segmenter) -> Self {
+        MineTokenizer {
+            segmenter,
+            sub: false,
+        }
+    }
+
+    /// Words and their search-mode sub-words (the `sub` field).
+    pub fn sub_words(segmenter: Segmenter) -> Self {
+        MineTokenizer {
+            segmenter,
+            sub: true,
         }
     }
 }
 
-/// The tokenizer registered as `schema::SUB_TOKENIZER`: search-mode sub-words for `sub:` queries.
-#[derive(Clone)]
-pub struct JiebaSubTokenizer {
-    segmenter: Segmenter,
-}
+impl Tokenizer for MineTokenizer {
+    type TokenStream<'a> = MineTokenStream<'a>;
 
-impl JiebaSubTokenizer {
-    pub fn new(segmenter: Segmenter) -> Self {
-        JiebaSubTokenizer { segmenter }
-    }
-}
-
-impl Tokenizer for JiebaSubTokenizer {
-    type TokenStream<'a> = JiebaTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MineTokenStream<'a> {
+        if let Some(body) = text.strip_prefix(PRECUT) {
+            let mut replay = ReplayStream::new(body);
+            replay.shift = PRECUT.len_utf8();
+            return MineTokenStream::Replay(replay);
+        }
         let tokens = self.segmenter.tokens(text);
-        let search = self.segmenter.search_tokens(text);
-        JiebaTokenStream {
-            tokens: to_sub_tokens(text, &tokens, &search),
-            next: 0,
-        }
+        let cut = if self.sub {
+            encode_sub(text, &tokens, &self.segmenter, &mut Vec::new())
+        } else {
+            encode_cut(text, &tokens)
+        };
+        MineTokenStream::Cut(CutStream {
+            replay: ReplayStream::new(""),
+            cut,
+            at: PRECUT.len_utf8(),
+        })
     }
 }
 
-/// The tokens of one text, handed out one by one.
-pub struct JiebaTokenStream {
-    tokens: Vec<TantivyToken>,
-    /// Index of the token after the current one (0 before the first `advance`).
-    next: usize,
+/// The tokens of a pre-cut value or of a freshly cut query.
+pub enum MineTokenStream<'a> {
+    Replay(ReplayStream<'a>),
+    Cut(CutStream),
 }
 
-impl TokenStream for JiebaTokenStream {
+impl TokenStream for MineTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
+        match self {
+            MineTokenStream::Replay(r) => r.advance(),
+            MineTokenStream::Cut(c) => c.advance(),
         }
     }
 
     fn token(&self) -> &TantivyToken {
-        &self.tokens[self.next - 1]
+        match self {
+            MineTokenStream::Replay(r) => r.token(),
+            MineTokenStream::Cut(c) => c.replay.token(),
+        }
     }
 
     fn token_mut(&mut self) -> &mut TantivyToken {
-        &mut self.tokens[self.next - 1]
+        match self {
+            MineTokenStream::Replay(r) => r.token_mut(),
+            MineTokenStream::Cut(c) => c.replay.token_mut(),
+        }
     }
+}
+
+/// A query cut into its own pre-cut string, replayed.
+pub struct CutStream {
+    replay: ReplayStream<'static>,
+    cut: String,
+    /// Byte offset in `cut` of the rest still to replay.
+    at: usize,
+}
+
+impl CutStream {
+    fn advance(&mut self) -> bool {
+        // The replay borrows nothing: it is handed one piece at a time from `cut`.
+        let Some((piece, same, next)) = next_piece(&self.cut, self.at) else {
+            return false;
+        };
+        self.at = next;
+        self.replay.emit(piece.0, piece.1, &self.cut[piece.0..piece.1], same);
+        true
+    }
+}
+
+/// Replays the pieces of a pre-cut body (the value after `PRECUT`).
+pub struct ReplayStream<'a> {
+    body: &'a str,
+    at: usize,
+    /// Added to every offset (the length of `PRECUT` when the stream reads a whole value).
+    shift: usize,
+    token: TantivyToken,
+    /// The position the next `NEXT`-separated token takes.
+    next_position: usize,
+}
+
+impl<'a> ReplayStream<'a> {
+    fn new(body: &'a str) -> Self {
+        ReplayStream {
+            body,
+            at: 0,
+            shift: 0,
+            token: TantivyToken::default(),
+            next_position: 0,
+        }
+    }
+
+    fn emit(&mut self, from: usize, to: usize, word: &str, same: bool) {
+        let position = if same && self.next_position > 0 {
+            self.next_position - 1
+        } else {
+            self.next_position += 1;
+            self.next_position - 1
+        };
+        let t = &mut self.token;
+        t.offset_from = from + self.shift;
+        t.offset_to = to + self.shift;
+        t.position = position;
+        t.position_length = 1;
+        t.text.clear();
+        if word.is_ascii() {
+            t.text.push_str(word);
+            t.text.make_ascii_lowercase();
+        } else if word.chars().any(char::is_uppercase) {
+            t.text.push_str(&word.to_lowercase());
+        } else {
+            t.text.push_str(word);
+        }
+    }
+}
+
+impl TokenStream for ReplayStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(((from, to), same, next)) = next_piece(self.body, self.at) else {
+            return false;
+        };
+        self.at = next;
+        let body = self.body;
+        self.emit(from, to, &body[from..to], same);
+        true
+    }
+
+    fn token(&self) -> &TantivyToken {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut TantivyToken {
+        &mut self.token
+    }
+}
+
+/// The next non-empty piece of `body` from byte `at`: its byte range (whitespace trimmed), whether
+/// a `SAME` mark came right before it, and where the search goes on. Pieces are separated by
+/// `NEXT` or `SAME`; a piece of only whitespace is skipped (and the mark before the next piece
+/// decides its position).
+fn next_piece(body: &str, mut at: usize) -> Option<((usize, usize), bool, usize)> {
+    let bytes = body.as_bytes();
+    // The marks are ASCII bytes, which never occur inside a multi-byte UTF-8 character.
+    let is_mark_byte = |b: u8| b == NEXT as u8 || b == SAME as u8;
+    while at < bytes.len() {
+        let same = at > 0 && bytes[at - 1] == SAME as u8;
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| is_mark_byte(b))
+            .map_or(bytes.len(), |i| at + i);
+        let piece = &body[at..end];
+        let next = if end < bytes.len() { end + 1 } else { end };
+        let trimmed = piece.trim_start();
+        let from = at + (piece.len() - trimmed.len());
+        let to = from + trimmed.trim_end().len();
+        if from < to {
+            return Some(((from, to), same, next));
+        }
+        at = next;
+        if end == bytes.len() {
+            break;
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -180,17 +332,20 @@ mod tests {
         Segmenter::new(&LexiconSet::default(), None).expect("placeholder segmenter")
     }
 
-    #[test]
-    fn positions_are_token_ordinals_and_offsets_are_bytes() {
-        let text = "美国的延伸威慑承诺";
-        let mut tokenizer = JiebaTokenizer::new(segmenter());
+    fn stream_of(tokenizer: &mut MineTokenizer, text: &str) -> Vec<(usize, String)> {
         let mut stream = tokenizer.token_stream(text);
         let mut seen = Vec::new();
         while stream.advance() {
             let t = stream.token();
-            assert_eq!(&text[t.offset_from..t.offset_to], t.text);
             seen.push((t.position, t.text.clone()));
         }
+        seen
+    }
+
+    #[test]
+    fn a_query_is_cut_into_consecutive_positions() {
+        let text = "美国的延伸威慑承诺";
+        let seen = stream_of(&mut MineTokenizer::words(segmenter()), text);
         let positions: Vec<usize> = seen.iter().map(|(p, _)| *p).collect();
         assert_eq!(positions, (0..seen.len()).collect::<Vec<_>>());
         let words: String = seen.iter().map(|(_, w)| w.as_str()).collect();
@@ -198,48 +353,71 @@ mod tests {
     }
 
     #[test]
+    fn a_pre_cut_value_replays_the_annotation_tokens_not_a_new_cut() {
+        let seg = segmenter();
+        let text = "美国 的延伸威慑承诺";
+        let tokens = seg.tokens(text);
+        let encoded = encode_cut(text, &tokens);
+        let mut tokenizer = MineTokenizer::words(seg.clone());
+        let replayed = stream_of(&mut tokenizer, &encoded);
+        let expected: Vec<(usize, String)> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, t.text(text).to_string()))
+            .collect();
+        assert_eq!(replayed, expected);
+        // Replayed, not re-cut: a made-up cut of two one-character tokens stays two tokens.
+        let odd = [
+            Token {
+                byte_start: 0,
+                byte_end: 3,
+                char_start: 0,
+                char_end: 1,
+            },
+            Token {
+                byte_start: 3,
+                byte_end: 6,
+                char_start: 1,
+                char_end: 2,
+            },
+        ];
+        let replayed = stream_of(&mut tokenizer, &encode_cut("美国", &odd));
+        assert_eq!(replayed, vec![(0, "美".into()), (1, "国".into())]);
+    }
+
+    #[test]
+    fn a_stored_value_decodes_to_its_text_and_token_ranges() {
+        let seg = segmenter();
+        let text = "NATO 的延伸威慑\u{1f}承诺";
+        let clean = "NATO 的延伸威慑承诺";
+        let (decoded, tokens) = decode_cut(&encode_cut(clean, &seg.tokens(clean)));
+        assert_eq!(decoded, clean);
+        let words: Vec<&str> = tokens
+            .iter()
+            .map(|t| &decoded[t.offset_from..t.offset_to])
+            .collect();
+        let expected: Vec<&str> = seg.tokens(clean).iter().map(|t| t.text(clean)).collect();
+        assert_eq!(words, expected);
+        assert_eq!(tokens[0].text, "nato");
+        // A mark inside a text (only possible outside the parser) is dropped, never a token break.
+        assert_eq!(plain(&encode_cut(text, &[])), clean);
+        assert_eq!(decode_cut("plain"), ("plain".to_string(), Vec::new()));
+    }
+
+    #[test]
     fn sub_words_sit_at_the_position_of_their_token() {
         let text = "中华人民共和国成立";
         let seg = segmenter();
         let tokens = seg.tokens(text);
-        let subs = to_sub_tokens(text, &tokens, &seg.search_tokens(text));
-        let at = |w: &str| subs.iter().find(|t| t.text == w).map(|t| t.position);
+        let encoded = encode_sub(text, &tokens, &seg, &mut Vec::new());
+        let subs = stream_of(&mut MineTokenizer::sub_words(seg.clone()), &encoded);
+        let at = |w: &str| subs.iter().find(|(_, t)| t == w).map(|(p, _)| *p);
         assert_eq!(at("中华人民共和国"), Some(0));
         assert_eq!(at("人民"), Some(0));
         assert_eq!(at("共和国"), Some(0));
         assert_eq!(at("成立"), Some(1));
-        assert!(subs.windows(2).all(|w| w[0].position <= w[1].position));
-    }
-
-    #[test]
-    fn stored_offsets_round_trip() {
-        let text = "美国的延伸威慑承诺";
-        let tokens = to_tantivy_tokens(text, &segmenter().tokens(text));
-        assert_eq!(decode_offsets(text, &encode_offsets(&tokens)), tokens);
-        // Offsets past the end of a (changed) text are dropped, not a panic.
-        assert!(decode_offsets("美", &encode_offsets(&tokens)).is_empty());
-    }
-
-    #[test]
-    fn ascii_is_lowercased_and_bad_offsets_are_left_out() {
-        let text = "NATO的";
-        let tokens = [
-            Token {
-                byte_start: 0,
-                byte_end: 4,
-                char_start: 0,
-                char_end: 4,
-            },
-            // Inside the three bytes of 的: not a character boundary.
-            Token {
-                byte_start: 5,
-                byte_end: 7,
-                char_start: 4,
-                char_end: 5,
-            },
-        ];
-        let out = to_tantivy_tokens(text, &tokens);
-        assert_eq!(out.len(), 1);
-        assert_eq!(out[0].text, "nato");
+        assert!(subs.windows(2).all(|w| w[0].0 <= w[1].0));
+        // A `sub:` query is cut the same way.
+        assert_eq!(stream_of(&mut MineTokenizer::sub_words(seg), text), subs);
     }
 }

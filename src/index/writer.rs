@@ -1,5 +1,5 @@
 //! Writing the sentence index: `RowBuilder` turns each sentence of an `AnnotatedDocument` into
-//! one tantivy document (text pre-tokenized from the annotation's tokens), on any thread;
+//! one tantivy document (its text pre-cut into the annotation's tokens), on any thread;
 //! `SentenceWriter` adds those rows, deletes a document's rows by id, and commits. Nothing is
 //! visible to searchers, and no old segment is removed, before `commit`: dropping a writer (a
 //! crash, Ctrl-C) leaves the previous commit as it was.
@@ -10,11 +10,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use tantivy::schema::OwnedValue;
-use tantivy::tokenizer::PreTokenizedString;
 use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::schema::Fields;
-use super::tokenizer::{encode_offsets, to_sub_tokens, to_tantivy_tokens};
+use super::tokenizer::{encode_cut, encode_sub};
 use super::{IndexError, SentenceIndex};
 use crate::lexicon::LexiconSet;
 use crate::model::{AnnotatedDocument, DocMeta};
@@ -120,9 +119,8 @@ impl SentenceWriter {
         self.add_rows(rows)
     }
 
-    /// What turns documents into rows, for worker threads: building the rows (search-mode cut,
-    /// tantivy's serialisation of pre-tokenized text) is most of the cost of adding a document,
-    /// and it needs no access to the writer.
+    /// What turns documents into rows, for worker threads: building the rows (cutting titles and
+    /// headings, encoding the tokens) needs no access to the writer.
     pub fn row_builder(&self) -> RowBuilder {
         RowBuilder {
             fields: self.fields,
@@ -204,6 +202,11 @@ impl RowBuilder {
         let meta = meta_object(&doc.doc.meta);
         let mut rows = Vec::with_capacity(doc.doc.sentences.len());
         let date = doc.doc.meta.date.map(|d| d.to_string()).unwrap_or_default();
+        // The title and each heading path are cut once per document, not once per row.
+        let cut = |text: &str| encode_cut(text, &self.segmenter.tokens(text));
+        let title = cut(&doc.doc.meta.title);
+        let mut sections: BTreeMap<_, String> = BTreeMap::new();
+        let mut scratch = Vec::new();
         for (sentence, annotation) in doc.doc.sentences.iter().zip(&doc.annotations) {
             let text = &sentence.text;
             if let Some(t) = annotation.tokens.iter().find(|t| {
@@ -229,13 +232,16 @@ impl RowBuilder {
                 categories.insert(category.name.as_str());
                 entries.insert(format!("{}/{}", category.name, entry.term));
             }
+            let section = sections
+                .entry(sentence.section)
+                .or_insert_with(|| cut(&doc.doc.section_path(sentence.section)));
 
             let mut row = TantivyDocument::new();
             row.add_text(f.doc, id);
-            row.add_text(f.title, &doc.doc.meta.title);
+            row.add_text(f.title, &title);
             row.add_text(f.date, &date);
             row.add_text(f.zone, sentence.zone.as_str());
-            row.add_text(f.section, doc.doc.section_path(sentence.section));
+            row.add_text(f.section, section.as_str());
             row.add_u64(f.paragraph, u64::from(sentence.paragraph));
             row.add_u64(f.sentence_id, u64::from(sentence.id));
             row.add_text(f.period, &annotation.period.period);
@@ -249,29 +255,13 @@ impl RowBuilder {
             }
             row.add_object(f.meta, meta.clone());
             row.add_text(f.doc_hash, &doc.doc.content_hash);
-            // Search mode refines the accurate cut, so the sub-words fall inside the annotation's
-            // tokens (a sub-word that does not is left out).
-            let sub = to_sub_tokens(
-                text,
-                &annotation.tokens,
-                &self.segmenter.search_tokens(text),
-            );
-            row.add_pre_tokenized_text(
+            // The annotation's own tokens, replayed by the index's tokenizer: what is counted is
+            // what is found, and no sentence is segmented again.
+            row.add_text(
                 f.sub,
-                PreTokenizedString {
-                    text: text.clone(),
-                    tokens: sub,
-                },
+                encode_sub(text, &annotation.tokens, &self.segmenter, &mut scratch),
             );
-            let tokens = to_tantivy_tokens(text, &annotation.tokens);
-            row.add_bytes(f.tokens, &encode_offsets(&tokens));
-            row.add_pre_tokenized_text(
-                f.text,
-                PreTokenizedString {
-                    text: text.clone(),
-                    tokens,
-                },
-            );
+            row.add_text(f.text, encode_cut(text, &annotation.tokens));
             rows.push(row);
         }
         Ok(SentenceRows(rows))
