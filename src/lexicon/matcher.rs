@@ -1,4 +1,6 @@
 //! Token-sequence matching: takes the tokens of one sentence and gives back the lexicon hits.
+//! Literal forms are found in one Aho-Corasick pass over the sentence (every match, overlapping),
+//! then kept only where they start and end on token boundaries.
 //!
 //! A literal form (term or variant) matches a run of whole tokens whose text is exactly the form;
 //! a pattern matches the shortest run of whole tokens (up to `MAX_PATTERN_TOKENS`) that it matches
@@ -8,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
 use super::{Category, LexiconSet};
 use crate::model::{Hit, Token};
 
@@ -15,31 +19,49 @@ use crate::model::{Hit, Token};
 const MAX_PATTERN_TOKENS: usize = 6;
 
 /// Literal forms to (category, entry), and the patterned entries.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(super) struct FormIndex {
-    forms: HashMap<String, Vec<(usize, usize)>>,
-    longest_form_bytes: usize,
+    /// Every literal form, found in one pass over a sentence (all matches, overlapping).
+    automaton: AhoCorasick,
+    /// The (category, entry) pairs of each form, by the automaton's pattern id.
+    targets: Vec<Vec<(usize, usize)>>,
     patterned: Vec<(usize, usize)>,
 }
 
 impl FormIndex {
     pub(super) fn build(categories: &[Category]) -> FormIndex {
-        let mut index = FormIndex::default();
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut forms: Vec<&str> = Vec::new();
+        let mut targets: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut patterned = Vec::new();
         for (c, category) in categories.iter().enumerate() {
             for (e, entry) in category.entries.iter().enumerate() {
-                for form in entry.forms() {
-                    let targets = index.forms.entry(form.to_string()).or_default();
-                    if !targets.contains(&(c, e)) {
-                        targets.push((c, e));
+                for form in entry.forms().filter(|f| !f.is_empty()) {
+                    let id = *ids.entry(form).or_insert_with(|| {
+                        forms.push(form);
+                        targets.push(Vec::new());
+                        forms.len() - 1
+                    });
+                    if !targets[id].contains(&(c, e)) {
+                        targets[id].push((c, e));
                     }
-                    index.longest_form_bytes = index.longest_form_bytes.max(form.len());
                 }
                 if entry.pattern_regex.is_some() {
-                    index.patterned.push((c, e));
+                    patterned.push((c, e));
                 }
             }
         }
-        index
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&forms)
+            .or_else(|_| AhoCorasick::builder().build(&forms))
+            .expect("literal forms always build an automaton");
+        FormIndex {
+            automaton,
+            targets,
+            patterned,
+        }
     }
 }
 
@@ -55,28 +77,36 @@ struct Candidate {
 
 pub(super) fn tag(set: &LexiconSet, index: &FormIndex, text: &str, tokens: &[Token]) -> Vec<Hit> {
     let mut candidates = Vec::new();
-    for first in 0..tokens.len() {
-        let start = tokens[first].byte_start as usize;
-        for last in first..tokens.len() {
-            let end = tokens[last].byte_end as usize;
-            if end - start > index.longest_form_bytes {
-                break;
-            }
-            if let Some(targets) = index.forms.get(&text[start..end]) {
-                for &(category, entry) in targets {
-                    candidates.push(candidate(tokens, category, entry, first, last));
-                }
+    // A form matches only a run of whole tokens: it must start where a token starts and end where
+    // a token ends.
+    for m in index.automaton.find_overlapping_iter(text) {
+        let first = tokens.partition_point(|t| (t.byte_start as usize) < m.start());
+        let last = tokens.partition_point(|t| (t.byte_end as usize) < m.end());
+        let whole = tokens
+            .get(first)
+            .is_some_and(|t| t.byte_start as usize == m.start())
+            && tokens
+                .get(last)
+                .is_some_and(|t| t.byte_end as usize == m.end());
+        if whole {
+            for &(category, entry) in &index.targets[m.pattern().as_usize()] {
+                candidates.push(candidate(tokens, category, entry, first, last));
             }
         }
-        for &(category, entry) in &index.patterned {
-            let re = set.categories[category].entries[entry]
-                .pattern_regex
-                .as_ref()
-                .expect("indexed as patterned");
-            let shortest = (first..tokens.len().min(first + MAX_PATTERN_TOKENS))
-                .find(|&last| re.is_match(&text[start..tokens[last].byte_end as usize]));
-            if let Some(last) = shortest {
-                candidates.push(candidate(tokens, category, entry, first, last));
+    }
+    if !index.patterned.is_empty() {
+        for first in 0..tokens.len() {
+            let start = tokens[first].byte_start as usize;
+            for &(category, entry) in &index.patterned {
+                let re = set.categories[category].entries[entry]
+                    .pattern_regex
+                    .as_ref()
+                    .expect("indexed as patterned");
+                let shortest = (first..tokens.len().min(first + MAX_PATTERN_TOKENS))
+                    .find(|&last| re.is_match(&text[start..tokens[last].byte_end as usize]));
+                if let Some(last) = shortest {
+                    candidates.push(candidate(tokens, category, entry, first, last));
+                }
             }
         }
     }
