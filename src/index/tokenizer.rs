@@ -222,7 +222,8 @@ impl CutStream {
             return false;
         };
         self.at = next;
-        self.replay.emit(piece.0, piece.1, &self.cut[piece.0..piece.1], same);
+        self.replay
+            .emit(piece.0, piece.1, &self.cut[piece.0..piece.1], same);
         true
     }
 }
@@ -265,7 +266,7 @@ impl<'a> ReplayStream<'a> {
         if word.is_ascii() {
             t.text.push_str(word);
             t.text.make_ascii_lowercase();
-        } else if word.chars().any(char::is_uppercase) {
+        } else if word.chars().any(has_case_upper) {
             t.text.push_str(&word.to_lowercase());
         } else {
             t.text.push_str(word);
@@ -293,20 +294,23 @@ impl TokenStream for ReplayStream<'_> {
     }
 }
 
+/// Whether `c` is an upper-case letter. CJK characters and punctuation (U+3000 to U+9FFF), most of
+/// a Chinese text, have no case and skip the Unicode table.
+fn has_case_upper(c: char) -> bool {
+    !('\u{3000}'..='\u{9fff}').contains(&c) && c.is_uppercase()
+}
+
 /// The next non-empty piece of `body` from byte `at`: its byte range (whitespace trimmed), whether
 /// a `SAME` mark came right before it, and where the search goes on. Pieces are separated by
 /// `NEXT` or `SAME`; a piece of only whitespace is skipped (and the mark before the next piece
 /// decides its position).
 fn next_piece(body: &str, mut at: usize) -> Option<((usize, usize), bool, usize)> {
     let bytes = body.as_bytes();
-    // The marks are ASCII bytes, which never occur inside a multi-byte UTF-8 character.
-    let is_mark_byte = |b: u8| b == NEXT as u8 || b == SAME as u8;
     while at < bytes.len() {
         let same = at > 0 && bytes[at - 1] == SAME as u8;
-        let end = bytes[at..]
-            .iter()
-            .position(|&b| is_mark_byte(b))
-            .map_or(bytes.len(), |i| at + i);
+        // The marks are ASCII bytes, which never occur inside a multi-byte UTF-8 character.
+        let end =
+            memchr::memchr2(NEXT as u8, SAME as u8, &bytes[at..]).map_or(bytes.len(), |i| at + i);
         let piece = &body[at..end];
         let next = if end < bytes.len() { end + 1 } else { end };
         let trimmed = piece.trim_start();
