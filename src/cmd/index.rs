@@ -22,9 +22,9 @@ use mine::cache;
 use mine::corpus::discover::{CorpusFile, Skipped, discover};
 use mine::corpus::{self, metadata};
 use mine::export::manifest::{self, ConfigFile, IndexMode, InputFile, Manifest, SkippedFile};
-use mine::export::{ExportOptions, ExportSummary, Exporter};
+use mine::export::{DocExport, DocExporter, ExportOptions, ExportSummary, Exporter};
 use mine::index::{self, IndexError, RowBuilder, SentenceIndex, SentenceRows, SentenceWriter};
-use mine::model::{AnnotatedDocument, DocMeta, Fallback, Zone};
+use mine::model::{DocMeta, Fallback, Zone};
 use mine::output;
 
 use super::Exit;
@@ -160,6 +160,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let _lock = output::lock(&args.out, "mine index")?;
     output::remove_stale_temp_files(&args.out)?;
     output::remove_stale_temp_files(&cache::dir(&args.out))?;
+    cache::remove_old_layouts(&args.out)?;
 
     let discovery = discover(&args.corpus)?;
     let mut skipped = discovery.skipped;
@@ -260,6 +261,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     // index rows (tens of MB for a 2 MB file), so the peak memory is a few documents' worth.
     let (sender, receiver) = mpsc::sync_channel::<(usize, Processed)>(1);
     let rows = writer.row_builder();
+    let doc_exporter = exporter.doc_exporter();
     let mut run = WriterRun {
         out: &args.out,
         writer,
@@ -277,6 +279,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         let todo = &todo;
         let pool = &pool;
         let rows = &rows;
+        let doc_exporter = &*doc_exporter;
         let out = args.out.as_path();
         scope.spawn(move || {
             pool.install(|| {
@@ -288,14 +291,22 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                         if cancelled.load(Ordering::Relaxed) {
                             return;
                         }
-                        let outcome = process(pipeline, rows, out, planned);
+                        let outcome = process(pipeline, rows, doc_exporter, out, planned);
                         // The receiver only goes away when the run is failing already.
                         let _ = sender.send((i, outcome));
                     },
                 );
             })
         });
-        let result = run.feed(pipeline, rows, &order, todo, &receiver, &mut fatal);
+        let result = run.feed(
+            pipeline,
+            rows,
+            doc_exporter,
+            &order,
+            todo,
+            &receiver,
+            &mut fatal,
+        );
         // Stop the workers and let any of them blocked on a full channel finish.
         cancelled.store(true, Ordering::Relaxed);
         for _ in receiver {}
@@ -368,8 +379,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 
 enum Processed {
     Done {
-        doc: Box<AnnotatedDocument>,
+        encoding: String,
         rows: SentenceRows,
+        export: Box<DocExport>,
     },
     Skipped {
         id: String,
@@ -379,8 +391,14 @@ enum Processed {
 }
 
 /// One document through the pipeline on a worker thread: parsed, annotated, turned into index
-/// rows and written to the cache.
-fn process(pipeline: &Pipeline, rows: &RowBuilder, out: &Path, planned: &Planned) -> Processed {
+/// rows and export rows, and written to the cache.
+fn process(
+    pipeline: &Pipeline,
+    rows: &RowBuilder,
+    doc_exporter: &DocExporter,
+    out: &Path,
+    planned: &Planned,
+) -> Processed {
     match corpus::load_document(&planned.file, planned.meta.clone()) {
         Ok(doc) => {
             let annotated = match pipeline.annotate(doc) {
@@ -391,12 +409,17 @@ fn process(pipeline: &Pipeline, rows: &RowBuilder, out: &Path, planned: &Planned
                 Ok(rows) => rows,
                 Err(err) => return Processed::Fatal(err.into()),
             };
-            if let Err(err) = cache::store(out, &annotated) {
+            let export = match doc_exporter.prepare(&annotated) {
+                Ok(export) => export,
+                Err(err) => return Processed::Fatal(err.into()),
+            };
+            if let Err(err) = cache::store(out, &annotated, Some((doc_exporter.key(), &export))) {
                 return Processed::Fatal(err);
             }
             Processed::Done {
-                doc: Box::new(annotated),
+                encoding: annotated.doc.encoding,
                 rows,
+                export: Box::new(export),
             }
         }
         Err(reason) => Processed::Skipped {
@@ -424,12 +447,16 @@ struct WriterRun<'a> {
 impl WriterRun<'_> {
     /// Goes through every document in id order: a fresh one is taken from the workers (in the
     /// order they were dispatched, holding back any that arrive early), an unchanged one from
-    /// the cache (or processed here when its cache file cannot be read). A fatal outcome stops
+    /// the cache: its export rows and counts as they are when they were made for this run's
+    /// export settings, else made again from its cached annotations (and cached for the next
+    /// run), else (no usable cache file) the document is processed here. A fatal outcome stops
     /// the run and is left in `fatal`.
+    #[allow(clippy::too_many_arguments)]
     fn feed(
         &mut self,
         pipeline: &Pipeline,
         rows: &RowBuilder,
+        doc_exporter: &DocExporter,
         order: &[&Planned],
         todo: &[&Planned],
         receiver: &mpsc::Receiver<(usize, Processed)>,
@@ -456,21 +483,33 @@ impl WriterRun<'_> {
                 let Some(outcome) = outcome else { break };
                 outcome
             } else {
-                match cache::load(self.out, &planned.meta.id) {
-                    Ok(doc) => {
-                        self.export(planned, &doc)?;
+                let id = &planned.meta.id;
+                let key = doc_exporter.key();
+                if let Some(cached) = cache::load_export(self.out, id, Some(&planned.hash), key) {
+                    self.export(planned, &cached.export, cached.encoding)?;
+                    continue;
+                }
+                match cache::load(self.out, id) {
+                    Ok(doc) if doc.doc.content_hash == planned.hash => {
+                        let export = doc_exporter.prepare(&doc)?;
+                        cache::store(self.out, &doc, Some((key, &export)))?;
+                        self.export(planned, &export, doc.doc.encoding)?;
                         continue;
                     }
-                    Err(_) => process(pipeline, rows, self.out, planned),
+                    _ => process(pipeline, rows, doc_exporter, self.out, planned),
                 }
             };
             match outcome {
-                Processed::Done { doc, rows } => {
-                    self.progress.set_message(doc.doc.meta.file.clone());
-                    self.writer.delete_doc(&doc.doc.meta.id);
+                Processed::Done {
+                    encoding,
+                    rows,
+                    export,
+                } => {
+                    self.progress.set_message(planned.file.rel.clone());
+                    self.writer.delete_doc(&planned.meta.id);
                     self.writer.add_rows(rows)?;
-                    self.processed_ids.push(doc.doc.meta.id.clone());
-                    self.export(planned, &doc)?;
+                    self.processed_ids.push(planned.meta.id.clone());
+                    self.export(planned, &export, encoding)?;
                 }
                 Processed::Skipped { id, skip } => {
                     self.writer.delete_doc(&id);
@@ -487,14 +526,19 @@ impl WriterRun<'_> {
         Ok(())
     }
 
-    fn export(&mut self, planned: &Planned, doc: &AnnotatedDocument) -> anyhow::Result<()> {
-        self.exporter.add(doc)?;
+    fn export(
+        &mut self,
+        planned: &Planned,
+        export: &DocExport,
+        encoding: String,
+    ) -> anyhow::Result<()> {
+        self.exporter.absorb(export)?;
         self.inputs.push(InputFile {
             file: planned.file.rel.clone(),
             id: planned.meta.id.clone(),
             bytes: planned.bytes,
             blake3: planned.hash.clone(),
-            encoding: doc.doc.encoding.clone(),
+            encoding,
         });
         Ok(())
     }
