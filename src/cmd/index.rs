@@ -147,8 +147,9 @@ impl RunConfig {
 struct Planned {
     file: CorpusFile,
     meta: DocMeta,
-    hash: String,
-    bytes: u64,
+    /// Size and blake3 of the file's bytes: read up front only when the run must compare them
+    /// with the index; a run that re-processes everything reads each file once, in the worker.
+    source: Option<(u64, String)>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -162,21 +163,26 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     output::remove_stale_temp_files(&cache::dir(&args.out))?;
     cache::remove_old_layouts(&args.out)?;
 
+    let previous = read_state(&args.out);
+    let rebuild_all = args.force
+        || previous
+            .as_ref()
+            .is_none_or(|s| s.config_hash != config.config_hash);
+    let threads = args.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+
     let discovery = discover(&args.corpus)?;
     let mut skipped = discovery.skipped;
-    let planned = plan(&config, discovery.files, &mut skipped);
+    let planned = pool.install(|| plan(&config, discovery.files, !rebuild_all, &mut skipped));
     if let Some(overrides) = &config.pipeline.overrides {
         let ids: Vec<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
         if let Some(err) = overrides.unused(&ids).into_iter().next() {
             return Err(err.into());
         }
     }
-
-    let previous = read_state(&args.out);
-    let rebuild_all = args.force
-        || previous
-            .as_ref()
-            .is_none_or(|s| s.config_hash != config.config_hash);
     let mode = if args.force {
         IndexMode::Force
     } else if rebuild_all {
@@ -227,7 +233,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             rebuild_all
                 || previous_docs
                     .get(&p.meta.id)
-                    .is_none_or(|hash| *hash != p.hash)
+                    .is_none_or(|hash| p.source.as_ref().is_none_or(|(_, h)| h != hash))
                 || !cache::exists(&args.out, &p.meta.id)
         })
         .collect();
@@ -251,11 +257,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     )?;
 
     let progress = progress_bar(todo.len() as u64);
-    let threads = args.jobs.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")?;
     let cancelled = AtomicBool::new(false);
     // One finished document waiting at most: a document in flight holds its annotations and its
     // index rows (tens of MB for a 2 MB file), so the peak memory is a few documents' worth.
@@ -264,6 +265,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let doc_exporter = exporter.doc_exporter();
     let mut run = WriterRun {
         out: &args.out,
+        indexed: &previous_docs,
         writer,
         exporter,
         processed_ids: Vec::new(),
@@ -379,6 +381,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 
 enum Processed {
     Done {
+        /// Size and blake3 of the bytes the document was made from.
+        source: (u64, String),
         encoding: String,
         rows: SentenceRows,
         export: Box<DocExport>,
@@ -399,8 +403,14 @@ fn process(
     out: &Path,
     planned: &Planned,
 ) -> Processed {
-    match corpus::load_document(&planned.file, planned.meta.clone()) {
-        Ok(doc) => {
+    let loaded = fs::read(&planned.file.path)
+        .map_err(|e| format!("cannot read: {e}"))
+        .and_then(|bytes| {
+            let doc = corpus::parse_document(&bytes, planned.meta.clone())?;
+            Ok((bytes.len() as u64, doc))
+        });
+    match loaded {
+        Ok((size, doc)) => {
             let annotated = match pipeline.annotate(doc) {
                 Ok(annotated) => annotated,
                 Err(err) => return Processed::Fatal(err.into()),
@@ -417,6 +427,7 @@ fn process(
                 return Processed::Fatal(err);
             }
             Processed::Done {
+                source: (size, annotated.doc.content_hash),
                 encoding: annotated.doc.encoding,
                 rows,
                 export: Box::new(export),
@@ -435,6 +446,9 @@ fn process(
 /// The writer thread's side of a run: the one index writer and the exporter, fed in id order.
 struct WriterRun<'a> {
     out: &'a Path,
+    /// The documents the index held before this run (none when it is rebuilt): only their rows
+    /// need deleting (a delete costs tantivy a term lookup in every segment at commit).
+    indexed: &'a BTreeMap<String, String>,
     writer: SentenceWriter,
     exporter: Exporter,
     processed_ids: Vec<String>,
@@ -485,15 +499,17 @@ impl WriterRun<'_> {
             } else {
                 let id = &planned.meta.id;
                 let key = doc_exporter.key();
-                if let Some(cached) = cache::load_export(self.out, id, Some(&planned.hash), key) {
-                    self.export(planned, &cached.export, cached.encoding)?;
+                // Only a run that compares hashes leaves documents out of `todo`.
+                let source = planned.source.clone().unwrap_or_default();
+                if let Some(cached) = cache::load_export(self.out, id, Some(&source.1), key) {
+                    self.export(planned, &cached.export, source, cached.encoding)?;
                     continue;
                 }
                 match cache::load(self.out, id) {
-                    Ok(doc) if doc.doc.content_hash == planned.hash => {
+                    Ok(doc) if doc.doc.content_hash == source.1 => {
                         let export = doc_exporter.prepare(&doc)?;
                         cache::store(self.out, &doc, Some((key, &export)))?;
-                        self.export(planned, &export, doc.doc.encoding)?;
+                        self.export(planned, &export, source, doc.doc.encoding)?;
                         continue;
                     }
                     _ => process(pipeline, rows, doc_exporter, self.out, planned),
@@ -501,18 +517,23 @@ impl WriterRun<'_> {
             };
             match outcome {
                 Processed::Done {
+                    source,
                     encoding,
                     rows,
                     export,
                 } => {
                     self.progress.set_message(planned.file.rel.clone());
-                    self.writer.delete_doc(&planned.meta.id);
+                    if self.indexed.contains_key(&planned.meta.id) {
+                        self.writer.delete_doc(&planned.meta.id);
+                    }
                     self.writer.add_rows(rows)?;
                     self.processed_ids.push(planned.meta.id.clone());
-                    self.export(planned, &export, encoding)?;
+                    self.export(planned, &export, source, encoding)?;
                 }
                 Processed::Skipped { id, skip } => {
-                    self.writer.delete_doc(&id);
+                    if self.indexed.contains_key(&id) {
+                        self.writer.delete_doc(&id);
+                    }
                     cache::remove(self.out, &id)?;
                     self.failed_docs.insert(id);
                     self.skipped.push(skip);
@@ -530,27 +551,46 @@ impl WriterRun<'_> {
         &mut self,
         planned: &Planned,
         export: &DocExport,
+        (bytes, blake3): (u64, String),
         encoding: String,
     ) -> anyhow::Result<()> {
         self.exporter.absorb(export)?;
         self.inputs.push(InputFile {
             file: planned.file.rel.clone(),
             id: planned.meta.id.clone(),
-            bytes: planned.bytes,
-            blake3: planned.hash.clone(),
+            bytes,
+            blake3,
             encoding,
         });
         Ok(())
     }
 }
 
-/// Gives every file its metadata row (or a default), makes ids unique and hashes the bytes.
-fn plan(config: &RunConfig, files: Vec<CorpusFile>, skipped: &mut Vec<Skipped>) -> Vec<Planned> {
+/// Gives every file its metadata row (or a default) and makes ids unique; with `hash`, reads
+/// every file (in parallel) for its size and blake3 hash.
+fn plan(
+    config: &RunConfig,
+    files: Vec<CorpusFile>,
+    hash: bool,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Planned> {
+    let sources: Vec<Option<io::Result<(u64, String)>>> = files
+        .par_iter()
+        .map(|file| {
+            hash.then(|| {
+                let bytes = fs::read(&file.path)?;
+                Ok((
+                    bytes.len() as u64,
+                    blake3::hash(&bytes).to_hex().to_string(),
+                ))
+            })
+        })
+        .collect();
     let mut seen_ids = BTreeSet::new();
     let mut planned = Vec::with_capacity(files.len());
-    for file in files {
-        let bytes = match fs::read(&file.path) {
-            Ok(bytes) => bytes,
+    for (file, source) in files.into_iter().zip(sources) {
+        let source = match source.transpose() {
+            Ok(source) => source,
             Err(e) => {
                 skipped.push(Skipped {
                     file: file.rel.clone(),
@@ -570,12 +610,7 @@ fn plan(config: &RunConfig, files: Vec<CorpusFile>, skipped: &mut Vec<Skipped>) 
             meta.id = format!("{base}_{n}");
             n += 1;
         }
-        planned.push(Planned {
-            file,
-            meta,
-            hash: blake3::hash(&bytes).to_hex().to_string(),
-            bytes: bytes.len() as u64,
-        });
+        planned.push(Planned { file, meta, source });
     }
     planned
 }

@@ -25,7 +25,8 @@ pub fn guard_formula(cell: &str) -> Option<String> {
 /// or `doc_period_frequencies.csv`, made on any thread and kept in the cache for reruns.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EncodedRows {
-    pub bytes: Vec<u8>,
+    /// UTF-8 (a `String` so that postcard stores it in one piece, not byte by byte).
+    pub bytes: String,
     pub rows: u64,
 }
 
@@ -93,10 +94,13 @@ impl RowEncoder {
     /// The bytes and rows encoded since the last call (or since the start).
     fn take(&mut self) -> Result<EncodedRows, ExportError> {
         let writer = std::mem::replace(&mut self.writer, Self::csv_writer());
-        let bytes = writer.into_inner().map_err(|e| ExportError::Io {
+        let io_err = |message: String| ExportError::Io {
             path: PathBuf::from(self.file),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+            source: std::io::Error::other(message),
+        };
+        let bytes = writer.into_inner().map_err(|e| io_err(e.to_string()))?;
+        // Every cell is a `String`, so the CSV is UTF-8.
+        let bytes = String::from_utf8(bytes).map_err(|e| io_err(e.to_string()))?;
         Ok(EncodedRows {
             bytes,
             rows: std::mem::take(&mut self.rows),
@@ -177,7 +181,7 @@ impl TableWriter {
     /// Appends rows encoded by a `RowEncoder` of the same table and mode.
     pub fn write_encoded(&mut self, rows: &EncodedRows) -> Result<(), ExportError> {
         self.file
-            .write_all(&rows.bytes)
+            .write_all(rows.bytes.as_bytes())
             .map_err(|source| ExportError::Io {
                 path: self.path.clone(),
                 source,
