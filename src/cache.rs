@@ -145,6 +145,11 @@ impl Reader {
         if header.model != model_fingerprint() {
             bail!("{} was written by another version of mine", path.display());
         }
+        // A file cut short is caught here, before any part of it is used.
+        let expected = 12 + u64::from(len) + header.export_len + header.annotations_len;
+        if file.metadata()?.len() != expected {
+            bail!("{} is cut short", path.display());
+        }
         Ok(Reader { path, file, header })
     }
 
