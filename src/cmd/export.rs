@@ -115,9 +115,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let mut exporter = Exporter::new(&args.out, &lexicons, &scheme, &extra, options)?;
     exporter.add(&first)?;
     drop(first);
+    // A document's rows and counts cached for these very settings are used as they are; the
+    // others are made again from the annotations.
+    let doc_exporter = exporter.doc_exporter();
     for id in &ids[1..] {
-        let doc = cache::load(&args.out, id)?;
-        exporter.add(&doc)?;
+        match cache::load_export(&args.out, id, None, doc_exporter.key()) {
+            Some(cached) => exporter.absorb(&cached.export)?,
+            None => exporter.add(&cache::load(&args.out, id)?)?,
+        }
     }
     let summary = exporter.finish()?;
     if let Some(mut manifest) = export::manifest::read(&args.out)? {

@@ -22,9 +22,9 @@ use mine::cache;
 use mine::corpus::discover::{CorpusFile, Skipped, discover};
 use mine::corpus::{self, metadata};
 use mine::export::manifest::{self, ConfigFile, IndexMode, InputFile, Manifest, SkippedFile};
-use mine::export::{ExportOptions, ExportSummary, Exporter};
+use mine::export::{DocExport, DocExporter, ExportOptions, ExportSummary, Exporter};
 use mine::index::{self, IndexError, RowBuilder, SentenceIndex, SentenceRows, SentenceWriter};
-use mine::model::{AnnotatedDocument, DocMeta, Fallback, Zone};
+use mine::model::{DocMeta, Fallback, Zone};
 use mine::output;
 
 use super::Exit;
@@ -147,8 +147,9 @@ impl RunConfig {
 struct Planned {
     file: CorpusFile,
     meta: DocMeta,
-    hash: String,
-    bytes: u64,
+    /// Size and blake3 of the file's bytes: read up front only when the run must compare them
+    /// with the index; a run that re-processes everything reads each file once, in the worker.
+    source: Option<(u64, String)>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -160,22 +161,28 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let _lock = output::lock(&args.out, "mine index")?;
     output::remove_stale_temp_files(&args.out)?;
     output::remove_stale_temp_files(&cache::dir(&args.out))?;
-
-    let discovery = discover(&args.corpus)?;
-    let mut skipped = discovery.skipped;
-    let planned = plan(&config, discovery.files, &mut skipped);
-    if let Some(overrides) = &config.pipeline.overrides {
-        let ids: Vec<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
-        if let Some(err) = overrides.unused(&ids).into_iter().next() {
-            return Err(err.into());
-        }
-    }
+    cache::remove_old_layouts(&args.out)?;
 
     let previous = read_state(&args.out);
     let rebuild_all = args.force
         || previous
             .as_ref()
             .is_none_or(|s| s.config_hash != config.config_hash);
+    let threads = args.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+
+    let discovery = discover(&args.corpus)?;
+    let mut skipped = discovery.skipped;
+    let planned = pool.install(|| plan(&config, discovery.files, !rebuild_all, &mut skipped));
+    if let Some(overrides) = &config.pipeline.overrides {
+        let ids: Vec<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
+        if let Some(err) = overrides.unused(&ids).into_iter().next() {
+            return Err(err.into());
+        }
+    }
     let mode = if args.force {
         IndexMode::Force
     } else if rebuild_all {
@@ -226,7 +233,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             rebuild_all
                 || previous_docs
                     .get(&p.meta.id)
-                    .is_none_or(|hash| *hash != p.hash)
+                    .is_none_or(|hash| p.source.as_ref().is_none_or(|(_, h)| h != hash))
                 || !cache::exists(&args.out, &p.meta.id)
         })
         .collect();
@@ -250,18 +257,15 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     )?;
 
     let progress = progress_bar(todo.len() as u64);
-    let threads = args.jobs.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")?;
     let cancelled = AtomicBool::new(false);
     // One finished document waiting at most: a document in flight holds its annotations and its
     // index rows (tens of MB for a 2 MB file), so the peak memory is a few documents' worth.
     let (sender, receiver) = mpsc::sync_channel::<(usize, Processed)>(1);
     let rows = writer.row_builder();
+    let doc_exporter = exporter.doc_exporter();
     let mut run = WriterRun {
         out: &args.out,
+        indexed: &previous_docs,
         writer,
         exporter,
         processed_ids: Vec::new(),
@@ -277,6 +281,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         let todo = &todo;
         let pool = &pool;
         let rows = &rows;
+        let doc_exporter = &*doc_exporter;
         let out = args.out.as_path();
         scope.spawn(move || {
             pool.install(|| {
@@ -288,14 +293,22 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                         if cancelled.load(Ordering::Relaxed) {
                             return;
                         }
-                        let outcome = process(pipeline, rows, out, planned);
+                        let outcome = process(pipeline, rows, doc_exporter, out, planned);
                         // The receiver only goes away when the run is failing already.
                         let _ = sender.send((i, outcome));
                     },
                 );
             })
         });
-        let result = run.feed(pipeline, rows, &order, todo, &receiver, &mut fatal);
+        let result = run.feed(
+            pipeline,
+            rows,
+            doc_exporter,
+            &order,
+            todo,
+            &receiver,
+            &mut fatal,
+        );
         // Stop the workers and let any of them blocked on a full channel finish.
         cancelled.store(true, Ordering::Relaxed);
         for _ in receiver {}
@@ -368,8 +381,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 
 enum Processed {
     Done {
-        doc: Box<AnnotatedDocument>,
+        /// Size and blake3 of the bytes the document was made from.
+        source: (u64, String),
+        encoding: String,
         rows: SentenceRows,
+        export: Box<DocExport>,
     },
     Skipped {
         id: String,
@@ -379,10 +395,22 @@ enum Processed {
 }
 
 /// One document through the pipeline on a worker thread: parsed, annotated, turned into index
-/// rows and written to the cache.
-fn process(pipeline: &Pipeline, rows: &RowBuilder, out: &Path, planned: &Planned) -> Processed {
-    match corpus::load_document(&planned.file, planned.meta.clone()) {
-        Ok(doc) => {
+/// rows and export rows, and written to the cache.
+fn process(
+    pipeline: &Pipeline,
+    rows: &RowBuilder,
+    doc_exporter: &DocExporter,
+    out: &Path,
+    planned: &Planned,
+) -> Processed {
+    let loaded = fs::read(&planned.file.path)
+        .map_err(|e| format!("cannot read: {e}"))
+        .and_then(|bytes| {
+            let doc = corpus::parse_document(&bytes, planned.meta.clone())?;
+            Ok((bytes.len() as u64, doc))
+        });
+    match loaded {
+        Ok((size, doc)) => {
             let annotated = match pipeline.annotate(doc) {
                 Ok(annotated) => annotated,
                 Err(err) => return Processed::Fatal(err.into()),
@@ -391,12 +419,18 @@ fn process(pipeline: &Pipeline, rows: &RowBuilder, out: &Path, planned: &Planned
                 Ok(rows) => rows,
                 Err(err) => return Processed::Fatal(err.into()),
             };
-            if let Err(err) = cache::store(out, &annotated) {
+            let export = match doc_exporter.prepare(&annotated) {
+                Ok(export) => export,
+                Err(err) => return Processed::Fatal(err.into()),
+            };
+            if let Err(err) = cache::store(out, &annotated, Some((doc_exporter.key(), &export))) {
                 return Processed::Fatal(err);
             }
             Processed::Done {
-                doc: Box::new(annotated),
+                source: (size, annotated.doc.content_hash),
+                encoding: annotated.doc.encoding,
                 rows,
+                export: Box::new(export),
             }
         }
         Err(reason) => Processed::Skipped {
@@ -412,6 +446,9 @@ fn process(pipeline: &Pipeline, rows: &RowBuilder, out: &Path, planned: &Planned
 /// The writer thread's side of a run: the one index writer and the exporter, fed in id order.
 struct WriterRun<'a> {
     out: &'a Path,
+    /// The documents the index held before this run (none when it is rebuilt): only their rows
+    /// need deleting (a delete costs tantivy a term lookup in every segment at commit).
+    indexed: &'a BTreeMap<String, String>,
     writer: SentenceWriter,
     exporter: Exporter,
     processed_ids: Vec<String>,
@@ -424,12 +461,16 @@ struct WriterRun<'a> {
 impl WriterRun<'_> {
     /// Goes through every document in id order: a fresh one is taken from the workers (in the
     /// order they were dispatched, holding back any that arrive early), an unchanged one from
-    /// the cache (or processed here when its cache file cannot be read). A fatal outcome stops
+    /// the cache: its export rows and counts as they are when they were made for this run's
+    /// export settings, else made again from its cached annotations (and cached for the next
+    /// run), else (no usable cache file) the document is processed here. A fatal outcome stops
     /// the run and is left in `fatal`.
+    #[allow(clippy::too_many_arguments)]
     fn feed(
         &mut self,
         pipeline: &Pipeline,
         rows: &RowBuilder,
+        doc_exporter: &DocExporter,
         order: &[&Planned],
         todo: &[&Planned],
         receiver: &mpsc::Receiver<(usize, Processed)>,
@@ -456,24 +497,43 @@ impl WriterRun<'_> {
                 let Some(outcome) = outcome else { break };
                 outcome
             } else {
-                match cache::load(self.out, &planned.meta.id) {
-                    Ok(doc) => {
-                        self.export(planned, &doc)?;
+                let id = &planned.meta.id;
+                let key = doc_exporter.key();
+                // Only a run that compares hashes leaves documents out of `todo`.
+                let source = planned.source.clone().unwrap_or_default();
+                if let Some(cached) = cache::load_export(self.out, id, Some(&source.1), key) {
+                    self.export(planned, &cached.export, source, cached.encoding)?;
+                    continue;
+                }
+                match cache::load(self.out, id) {
+                    Ok(doc) if doc.doc.content_hash == source.1 => {
+                        let export = doc_exporter.prepare(&doc)?;
+                        cache::store(self.out, &doc, Some((key, &export)))?;
+                        self.export(planned, &export, source, doc.doc.encoding)?;
                         continue;
                     }
-                    Err(_) => process(pipeline, rows, self.out, planned),
+                    _ => process(pipeline, rows, doc_exporter, self.out, planned),
                 }
             };
             match outcome {
-                Processed::Done { doc, rows } => {
-                    self.progress.set_message(doc.doc.meta.file.clone());
-                    self.writer.delete_doc(&doc.doc.meta.id);
+                Processed::Done {
+                    source,
+                    encoding,
+                    rows,
+                    export,
+                } => {
+                    self.progress.set_message(planned.file.rel.clone());
+                    if self.indexed.contains_key(&planned.meta.id) {
+                        self.writer.delete_doc(&planned.meta.id);
+                    }
                     self.writer.add_rows(rows)?;
-                    self.processed_ids.push(doc.doc.meta.id.clone());
-                    self.export(planned, &doc)?;
+                    self.processed_ids.push(planned.meta.id.clone());
+                    self.export(planned, &export, source, encoding)?;
                 }
                 Processed::Skipped { id, skip } => {
-                    self.writer.delete_doc(&id);
+                    if self.indexed.contains_key(&id) {
+                        self.writer.delete_doc(&id);
+                    }
                     cache::remove(self.out, &id)?;
                     self.failed_docs.insert(id);
                     self.skipped.push(skip);
@@ -487,26 +547,50 @@ impl WriterRun<'_> {
         Ok(())
     }
 
-    fn export(&mut self, planned: &Planned, doc: &AnnotatedDocument) -> anyhow::Result<()> {
-        self.exporter.add(doc)?;
+    fn export(
+        &mut self,
+        planned: &Planned,
+        export: &DocExport,
+        (bytes, blake3): (u64, String),
+        encoding: String,
+    ) -> anyhow::Result<()> {
+        self.exporter.absorb(export)?;
         self.inputs.push(InputFile {
             file: planned.file.rel.clone(),
             id: planned.meta.id.clone(),
-            bytes: planned.bytes,
-            blake3: planned.hash.clone(),
-            encoding: doc.doc.encoding.clone(),
+            bytes,
+            blake3,
+            encoding,
         });
         Ok(())
     }
 }
 
-/// Gives every file its metadata row (or a default), makes ids unique and hashes the bytes.
-fn plan(config: &RunConfig, files: Vec<CorpusFile>, skipped: &mut Vec<Skipped>) -> Vec<Planned> {
+/// Gives every file its metadata row (or a default) and makes ids unique; with `hash`, reads
+/// every file (in parallel) for its size and blake3 hash.
+fn plan(
+    config: &RunConfig,
+    files: Vec<CorpusFile>,
+    hash: bool,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<Planned> {
+    let sources: Vec<Option<io::Result<(u64, String)>>> = files
+        .par_iter()
+        .map(|file| {
+            hash.then(|| {
+                let bytes = fs::read(&file.path)?;
+                Ok((
+                    bytes.len() as u64,
+                    blake3::hash(&bytes).to_hex().to_string(),
+                ))
+            })
+        })
+        .collect();
     let mut seen_ids = BTreeSet::new();
     let mut planned = Vec::with_capacity(files.len());
-    for file in files {
-        let bytes = match fs::read(&file.path) {
-            Ok(bytes) => bytes,
+    for (file, source) in files.into_iter().zip(sources) {
+        let source = match source.transpose() {
+            Ok(source) => source,
             Err(e) => {
                 skipped.push(Skipped {
                     file: file.rel.clone(),
@@ -526,12 +610,7 @@ fn plan(config: &RunConfig, files: Vec<CorpusFile>, skipped: &mut Vec<Skipped>) 
             meta.id = format!("{base}_{n}");
             n += 1;
         }
-        planned.push(Planned {
-            file,
-            meta,
-            hash: blake3::hash(&bytes).to_hex().to_string(),
-            bytes: bytes.len() as u64,
-        });
+        planned.push(Planned { file, meta, source });
     }
     planned
 }

@@ -15,10 +15,16 @@ use crate::model::{DocMeta, Document};
 /// skipped (the caller adds the file name).
 pub fn load_document(file: &discover::CorpusFile, meta: DocMeta) -> Result<Document, String> {
     let bytes = fs::read(&file.path).map_err(|e| format!("cannot read: {e}"))?;
-    let decoded = decode::decode(&bytes).map_err(|e| e.to_string())?;
+    parse_document(&bytes, meta)
+}
+
+/// Decodes and parses the bytes of one corpus file (for a caller that has read them already).
+/// The error is the one-line reason the file is skipped.
+pub fn parse_document(bytes: &[u8], meta: DocMeta) -> Result<Document, String> {
+    let decoded = decode::decode(bytes).map_err(|e| e.to_string())?;
     let mut doc = structure::parse(&decoded.text, meta);
     doc.encoding = decoded.encoding.to_string();
-    doc.content_hash = blake3::hash(&bytes).to_hex().to_string();
+    doc.content_hash = blake3::hash(bytes).to_hex().to_string();
     if doc.sentences.is_empty() {
         return Err("no text left after parsing (only markup or whitespace)".to_string());
     }

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::lexicon::LexiconSet;
@@ -35,7 +36,7 @@ pub use manifest::{ExportSettings, Manifest, OutputFile, ZoneCounts};
 pub use table::guard_formula;
 
 use codebook::CsvTable;
-use table::{Finished, TableWriter};
+use table::{EncodedRows, Finished, RowEncoder, TableWriter};
 
 /// Bootstrap replicates per period when the user does not say.
 pub const DEFAULT_BOOTSTRAP_REPS: usize = 2000;
@@ -77,6 +78,8 @@ pub enum ExportError {
     Csv { path: PathBuf, source: csv::Error },
     #[error("no counted zones: name at least one zone (e.g. `--zones body`)")]
     NoZones,
+    #[error("a cached export does not fit the lexicons and periods of this run")]
+    StaleExport,
     #[error("extra metadata column `{0}` clashes with another column of passages.csv")]
     DuplicateColumn(String),
     #[error(
@@ -137,7 +140,7 @@ impl ExportSummary {
 }
 
 /// Hit counts of one cell (entry or category, in a period or a document-period).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Tally {
     hits: u64,
     plain: u64,
@@ -155,6 +158,15 @@ impl Tally {
             Some(ModifierKind::Negated) => self.negated += 1,
             Some(ModifierKind::Diminished) => self.diminished += 1,
         }
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        self.hits += other.hits;
+        self.plain += other.plain;
+        self.negated += other.negated;
+        self.diminished += other.diminished;
+        self.sentences_with_hit += other.sentences_with_hit;
+        self.docs_with_hit += other.docs_with_hit;
     }
 
     fn counts(&self) -> [String; 5] {
@@ -188,10 +200,39 @@ struct DocPeriod {
     categories: Vec<Tally>,
 }
 
-pub struct Exporter {
-    out: PathBuf,
+/// Everything the export takes from one document, made by `DocExporter::prepare` (on any thread)
+/// and added to the totals by `Exporter::absorb` in document order: the document's rows of
+/// `passages.csv`, `hits.csv` and `doc_period_frequencies.csv` as CSV bytes, its sentences and
+/// tokens per zone, and its counts per period (the cells of the frequency files and its bootstrap
+/// clusters). `mine index` keeps it in the cache beside the annotations, so that a rerun splices
+/// an unchanged document in without reading its annotations; it is only valid for the
+/// `DocExporter::key` it was made with.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocExport {
+    passages: EncodedRows,
+    hits: EncodedRows,
+    doc_periods: EncodedRows,
+    zones: Vec<(Zone, ZoneCounts)>,
+    periods: Vec<PeriodPart>,
+}
+
+/// One document's counted text in one period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct PeriodPart {
+    /// Index into the exporter's period ids.
+    period: u32,
+    tokens: u64,
+    sentences: u64,
+    /// Per category (`docs_with_hit` left at 0).
+    categories: Vec<Tally>,
+    /// Per flat entry index hit in the period (`docs_with_hit` 1), ascending.
+    entries: Vec<(u32, Tally)>,
+}
+
+/// The per-document half of an export: turns one `AnnotatedDocument` into its `DocExport`.
+/// Holds no running totals, so worker threads share it (`Exporter::doc_exporter`).
+pub struct DocExporter {
     lexicons: LexiconSet,
-    scheme: PeriodScheme,
     extra_columns: Vec<String>,
     options: ExportOptions,
     /// Scheme period ids, then `unattributed`.
@@ -200,6 +241,24 @@ pub struct Exporter {
     /// First flat entry index of each category.
     entry_base: Vec<usize>,
     n_entries: usize,
+    passages_table: CsvTable,
+    hits_table: CsvTable,
+    doc_periods_table: CsvTable,
+    key: String,
+}
+
+/// Sources of the code that turns a document into its `DocExport`: a cached `DocExport` made by
+/// another version of this code is never reused (its rows could differ).
+const EXPORT_SOURCES: [&[u8]; 3] = [
+    include_bytes!("mod.rs"),
+    include_bytes!("table.rs"),
+    include_bytes!("codebook.rs"),
+];
+
+pub struct Exporter {
+    out: PathBuf,
+    doc: std::sync::Arc<DocExporter>,
+    scheme: PeriodScheme,
     passages: TableWriter,
     hits: TableWriter,
     doc_periods: TableWriter,
@@ -211,6 +270,13 @@ pub struct Exporter {
     clusters: Vec<Vec<Cluster>>,
     zones: BTreeMap<Zone, ZoneCounts>,
     documents: u64,
+}
+
+impl std::ops::Deref for Exporter {
+    type Target = DocExporter;
+    fn deref(&self) -> &DocExporter {
+        &self.doc
+    }
 }
 
 impl Exporter {
@@ -252,23 +318,28 @@ impl Exporter {
         }
         let n_periods = period_ids.len();
         let n_categories = lexicons.categories.len();
-        Ok(Exporter {
-            out: out.to_path_buf(),
-            passages: TableWriter::create(out, &passages_table, options.excel)?,
-            hits: TableWriter::create(out, &codebook::hits(), options.excel)?,
-            doc_periods: TableWriter::create(
-                out,
-                &codebook::doc_period_frequencies(),
-                options.excel,
-            )?,
+        let hits_table = codebook::hits();
+        let doc_periods_table = codebook::doc_period_frequencies();
+        let doc = DocExporter {
+            key: export_key(lexicons, extra_columns, &options, &period_ids),
             lexicons: lexicons.clone(),
-            scheme: scheme.clone(),
             extra_columns: extra_columns.to_vec(),
             options,
             period_ids,
             period_index,
             entry_base,
             n_entries,
+            passages_table,
+            hits_table,
+            doc_periods_table,
+        };
+        Ok(Exporter {
+            out: out.to_path_buf(),
+            passages: TableWriter::create(out, &doc.passages_table, doc.options.excel)?,
+            hits: TableWriter::create(out, &doc.hits_table, doc.options.excel)?,
+            doc_periods: TableWriter::create(out, &doc.doc_periods_table, doc.options.excel)?,
+            doc: std::sync::Arc::new(doc),
+            scheme: scheme.clone(),
             entry_tallies: vec![Tally::default(); n_periods * n_entries],
             category_tallies: vec![Tally::default(); n_periods * n_categories],
             totals: vec![Totals::default(); n_periods],
@@ -276,6 +347,117 @@ impl Exporter {
             zones: BTreeMap::new(),
             documents: 0,
         })
+    }
+
+    /// The per-document half of this export, to share with worker threads.
+    pub fn doc_exporter(&self) -> std::sync::Arc<DocExporter> {
+        self.doc.clone()
+    }
+
+    /// Exports one document: its rows are written and its counts added. Documents must come in
+    /// doc-id order.
+    pub fn add(&mut self, ad: &AnnotatedDocument) -> Result<(), ExportError> {
+        let export = self.doc.prepare(ad)?;
+        self.absorb(&export)
+    }
+
+    /// Adds a document's export made by this exporter's `DocExporter` (or one with the same
+    /// `key`), in doc-id order.
+    pub fn absorb(&mut self, export: &DocExport) -> Result<(), ExportError> {
+        let n_periods = self.period_ids.len();
+        let n_categories = self.lexicons.categories.len();
+        let fits = export.periods.iter().all(|part| {
+            (part.period as usize) < n_periods
+                && part.categories.len() == n_categories
+                && part
+                    .entries
+                    .iter()
+                    .all(|(e, _)| (*e as usize) < self.n_entries)
+        });
+        if !fits {
+            return Err(ExportError::StaleExport);
+        }
+        self.passages.write_encoded(&export.passages)?;
+        self.hits.write_encoded(&export.hits)?;
+        self.doc_periods.write_encoded(&export.doc_periods)?;
+        for (zone, counts) in &export.zones {
+            let z = self.zones.entry(*zone).or_default();
+            z.sentences += counts.sentences;
+            z.tokens += counts.tokens;
+        }
+        for part in &export.periods {
+            let p = part.period as usize;
+            let totals = &mut self.totals[p];
+            totals.tokens += part.tokens;
+            totals.sentences += part.sentences;
+            totals.docs += 1;
+            for (c, t) in part.categories.iter().enumerate() {
+                let cell = &mut self.category_tallies[p * n_categories + c];
+                cell.merge(t);
+                if t.hits > 0 {
+                    cell.docs_with_hit += 1;
+                }
+            }
+            let n_entries = self.n_entries;
+            for (e, t) in &part.entries {
+                self.entry_tallies[p * n_entries + *e as usize].merge(t);
+            }
+            self.clusters[p].push(Cluster {
+                tokens: part.tokens,
+                plain: part.categories.iter().map(|t| t.plain).collect(),
+            });
+        }
+        self.documents += 1;
+        Ok(())
+    }
+}
+
+/// What a `DocExport` depends on besides the document: the code that makes it, the counted
+/// zones, the Excel mode, the metadata columns, the periods and the lexicon entries.
+fn export_key(
+    lexicons: &LexiconSet,
+    extra_columns: &[String],
+    options: &ExportOptions,
+    period_ids: &[String],
+) -> String {
+    let mut h = blake3::Hasher::new();
+    let mut field = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    for source in EXPORT_SOURCES {
+        field(source);
+    }
+    for zone in &options.zones {
+        field(zone.as_str().as_bytes());
+    }
+    field(&[u8::from(options.excel)]);
+    field(b"columns");
+    for name in extra_columns {
+        field(name.as_bytes());
+    }
+    field(b"periods");
+    for id in period_ids {
+        field(id.as_bytes());
+    }
+    for cat in &lexicons.categories {
+        field(b"category");
+        field(cat.name.as_bytes());
+        for sub in &cat.subcategories {
+            field(sub.as_bytes());
+        }
+        for entry in &cat.entries {
+            field(entry.term.as_bytes());
+            field(&(entry.subcategory as u64).to_le_bytes());
+        }
+    }
+    h.finalize().to_hex().to_string()
+}
+
+impl DocExporter {
+    /// Identifies everything a `DocExport` made here depends on besides its document.
+    pub fn key(&self) -> &str {
+        &self.key
     }
 
     /// Checks a document against the lexicons and the scheme before anything of it is written.
@@ -324,7 +506,8 @@ impl Exporter {
         Ok(())
     }
 
-    pub fn add(&mut self, ad: &AnnotatedDocument) -> Result<(), ExportError> {
+    /// Checks one document and makes its rows and counts; nothing is written.
+    pub fn prepare(&self, ad: &AnnotatedDocument) -> Result<DocExport, ExportError> {
         self.validate(ad)?;
         let doc = &ad.doc;
         let meta = &doc.meta;
@@ -347,14 +530,19 @@ impl Exporter {
             }
             cells
         };
+        let mut passages = RowEncoder::new(&self.passages_table, self.options.excel);
+        let mut hits_rows = RowEncoder::new(&self.hits_table, self.options.excel);
+        let mut doc_period_rows = RowEncoder::new(&self.doc_periods_table, self.options.excel);
+        let mut zones: BTreeMap<Zone, ZoneCounts> = BTreeMap::new();
         let mut doc_periods: BTreeMap<usize, DocPeriod> = BTreeMap::new();
-        let mut entries_hit: BTreeSet<(usize, usize)> = BTreeSet::new();
+        // (period, flat entry) → the document's tally of the entry in the period.
+        let mut entry_tallies: BTreeMap<(usize, usize), Tally> = BTreeMap::new();
 
         for (s, a) in doc.sentences.iter().zip(&ad.annotations) {
             let p = self.period_index[&a.period.period];
             let counted = self.options.zones.contains(&s.zone);
             let n_tokens = a.tokens.len() as u64;
-            let zone = self.zones.entry(s.zone).or_default();
+            let zone = zones.entry(s.zone).or_default();
             zone.sentences += 1;
             zone.tokens += n_tokens;
 
@@ -388,7 +576,7 @@ impl Exporter {
                 a.period.mentioned.join(";"),
             ]);
             row.extend(metadata_cells.iter().cloned());
-            self.passages.write_row(&row)?;
+            passages.write_row(&row)?;
 
             // hits.csv, in offset order whatever order the tagger gave them in.
             let mut hits: Vec<&Hit> = a.hits.iter().collect();
@@ -401,7 +589,7 @@ impl Exporter {
                 let left: Vec<&str> = left.collect();
                 let left: String = left.into_iter().rev().collect();
                 let right: String = s.text[end..].graphemes(true).take(KWIC_GRAPHEMES).collect();
-                self.hits.write_row(&[
+                hits_rows.write_row(&[
                     meta.id.clone(),
                     s.id.to_string(),
                     s.zone.as_str().to_string(),
@@ -436,37 +624,30 @@ impl Exporter {
             });
             dp.tokens += n_tokens;
             dp.sentences += 1;
-            self.totals[p].tokens += n_tokens;
-            self.totals[p].sentences += 1;
             let mut sentence_entries = BTreeSet::new();
             let mut sentence_categories = BTreeSet::new();
             for hit in &a.hits {
                 let e = self.entry_base[hit.category] + hit.entry;
-                self.entry_tallies[p * self.n_entries + e].add(hit);
-                self.category_tallies[p * n_categories + hit.category].add(hit);
+                entry_tallies.entry((p, e)).or_default().add(hit);
                 dp.categories[hit.category].add(hit);
                 sentence_entries.insert(e);
                 sentence_categories.insert(hit.category);
             }
             for e in sentence_entries {
-                self.entry_tallies[p * self.n_entries + e].sentences_with_hit += 1;
-                entries_hit.insert((p, e));
+                if let Some(t) = entry_tallies.get_mut(&(p, e)) {
+                    t.sentences_with_hit += 1;
+                }
             }
             for c in sentence_categories {
-                self.category_tallies[p * n_categories + c].sentences_with_hit += 1;
                 dp.categories[c].sentences_with_hit += 1;
             }
         }
 
-        for (p, e) in entries_hit {
-            self.entry_tallies[p * self.n_entries + e].docs_with_hit += 1;
+        for t in entry_tallies.values_mut() {
+            t.docs_with_hit = 1;
         }
         for (&p, dp) in &doc_periods {
-            self.totals[p].docs += 1;
             for (c, t) in dp.categories.iter().enumerate() {
-                if t.hits > 0 {
-                    self.category_tallies[p * n_categories + c].docs_with_hit += 1;
-                }
                 let mut row = vec![
                     meta.id.clone(),
                     self.period_ids[p].clone(),
@@ -478,19 +659,33 @@ impl Exporter {
                     dp.sentences.to_string(),
                     stats::fixed(stats::rate_per_10k(t.plain, dp.tokens), 4),
                 ]);
-                self.doc_periods.write_row(&row)?;
+                doc_period_rows.write_row(&row)?;
             }
         }
-        for (p, dp) in doc_periods {
-            self.clusters[p].push(Cluster {
+        let periods = doc_periods
+            .into_iter()
+            .map(|(p, dp)| PeriodPart {
+                period: p as u32,
                 tokens: dp.tokens,
-                plain: dp.categories.iter().map(|t| t.plain).collect(),
-            });
-        }
-        self.documents += 1;
-        Ok(())
+                sentences: dp.sentences,
+                categories: dp.categories,
+                entries: entry_tallies
+                    .range((p, 0)..(p + 1, 0))
+                    .map(|(&(_, e), t)| (e as u32, *t))
+                    .collect(),
+            })
+            .collect();
+        Ok(DocExport {
+            passages: passages.finish()?,
+            hits: hits_rows.finish()?,
+            doc_periods: doc_period_rows.finish()?,
+            zones: zones.into_iter().collect(),
+            periods,
+        })
     }
+}
 
+impl Exporter {
     /// `(start, end)` cells of a period.
     fn period_dates(&self, p: usize) -> [String; 2] {
         let def = self
@@ -686,9 +881,10 @@ impl Exporter {
             doc_periods,
             zones,
             documents,
-            options,
+            doc,
             ..
         } = self;
+        let options = &doc.options;
         let counted: Vec<&ZoneCounts> = zones
             .iter()
             .filter(|(z, _)| options.zones.contains(z))

@@ -6,6 +6,7 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use tempfile::NamedTempFile;
 
 use super::ExportError;
@@ -19,11 +20,104 @@ pub fn guard_formula(cell: &str) -> Option<String> {
     cell.starts_with(FORMULA_STARTS).then(|| format!("'{cell}"))
 }
 
-pub struct TableWriter {
-    path: PathBuf,
+/// Rows of one table encoded as CSV bytes (CRLF line ends, the `--excel` guard applied), ready to
+/// be appended to the table's file: what one document contributes to `passages.csv`, `hits.csv`
+/// or `doc_period_frequencies.csv`, made on any thread and kept in the cache for reruns.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncodedRows {
+    /// UTF-8 (a `String` so that postcard stores it in one piece, not byte by byte).
+    pub bytes: String,
+    pub rows: u64,
+}
+
+/// Encodes rows of one codebook table: checks each row against the header, guards text cells in
+/// `--excel` mode, and gives back the bytes. Encoding rows one by one and concatenating them gives
+/// the same bytes as writing them in one go (a CSV writer keeps no state between records).
+pub struct RowEncoder {
+    file: &'static str,
     kinds: Vec<ColumnKind>,
     excel: bool,
-    writer: csv::Writer<BufWriter<NamedTempFile>>,
+    writer: csv::Writer<Vec<u8>>,
+    rows: u64,
+}
+
+impl RowEncoder {
+    pub fn new(table: &CsvTable, excel: bool) -> RowEncoder {
+        RowEncoder {
+            file: table.file,
+            kinds: table.columns.iter().map(|c| c.kind).collect(),
+            excel,
+            writer: Self::csv_writer(),
+            rows: 0,
+        }
+    }
+
+    fn csv_writer() -> csv::Writer<Vec<u8>> {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new())
+    }
+
+    pub fn write_row(&mut self, row: &[String]) -> Result<(), ExportError> {
+        assert_eq!(
+            row.len(),
+            self.kinds.len(),
+            "a row of {} does not match its codebook table",
+            self.file
+        );
+        if self.excel {
+            let guarded: Vec<String> = row
+                .iter()
+                .zip(&self.kinds)
+                .map(|(cell, kind)| match kind {
+                    ColumnKind::Text => guard_formula(cell).unwrap_or_else(|| cell.clone()),
+                    _ => cell.clone(),
+                })
+                .collect();
+            self.write(&guarded)
+        } else {
+            self.write(row)
+        }
+    }
+
+    fn write<S: AsRef<[u8]>>(&mut self, row: &[S]) -> Result<(), ExportError> {
+        self.writer
+            .write_record(row)
+            .map_err(|source| ExportError::Csv {
+                path: PathBuf::from(self.file),
+                source,
+            })?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// The bytes and rows encoded since the last call (or since the start).
+    fn take(&mut self) -> Result<EncodedRows, ExportError> {
+        let writer = std::mem::replace(&mut self.writer, Self::csv_writer());
+        let io_err = |message: String| ExportError::Io {
+            path: PathBuf::from(self.file),
+            source: std::io::Error::other(message),
+        };
+        let bytes = writer.into_inner().map_err(|e| io_err(e.to_string()))?;
+        // Every cell is a `String`, so the CSV is UTF-8.
+        let bytes = String::from_utf8(bytes).map_err(|e| io_err(e.to_string()))?;
+        Ok(EncodedRows {
+            bytes,
+            rows: std::mem::take(&mut self.rows),
+        })
+    }
+
+    /// Every row encoded.
+    pub fn finish(mut self) -> Result<EncodedRows, ExportError> {
+        self.take()
+    }
+}
+
+/// One CSV file being written under a temporary name.
+pub struct TableWriter {
+    path: PathBuf,
+    encoder: RowEncoder,
+    file: BufWriter<NamedTempFile>,
     rows: u64,
 }
 
@@ -55,78 +149,55 @@ pub fn temp_in(out: &Path, name: &str) -> Result<NamedTempFile, ExportError> {
 impl TableWriter {
     pub fn create(out: &Path, table: &CsvTable, excel: bool) -> Result<TableWriter, ExportError> {
         let path = out.join(table.file);
-        let mut buf = BufWriter::new(temp_in(out, table.file)?);
+        let mut file = BufWriter::new(temp_in(out, table.file)?);
         if excel {
             // Excel only reads a CSV as UTF-8 when it starts with a byte-order mark.
-            buf.write_all("\u{feff}".as_bytes())
+            file.write_all("\u{feff}".as_bytes())
                 .map_err(|source| ExportError::Io {
                     path: path.clone(),
                     source,
                 })?;
         }
-        let writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(buf);
+        // The header is never guarded: its names are ours.
+        let mut header = RowEncoder::new(table, false);
+        header.write(&table.header())?;
         let mut t = TableWriter {
             path,
-            kinds: table.columns.iter().map(|c| c.kind).collect(),
-            excel: false,
-            writer,
+            encoder: RowEncoder::new(table, excel),
+            file,
             rows: 0,
         };
-        // The header is never guarded: its names are ours.
-        t.write(&table.header())?;
-        t.excel = excel;
+        t.write_encoded(&header.finish()?)?;
         t.rows = 0;
         Ok(t)
     }
 
     pub fn write_row(&mut self, row: &[String]) -> Result<(), ExportError> {
-        assert_eq!(
-            row.len(),
-            self.kinds.len(),
-            "a row of {} does not match its codebook table",
-            self.path.display()
-        );
-        if self.excel {
-            let guarded: Vec<String> = row
-                .iter()
-                .zip(&self.kinds)
-                .map(|(cell, kind)| match kind {
-                    ColumnKind::Text => guard_formula(cell).unwrap_or_else(|| cell.clone()),
-                    _ => cell.clone(),
-                })
-                .collect();
-            self.write(&guarded)
-        } else {
-            self.write(row)
-        }
+        self.encoder.write_row(row)?;
+        let encoded = self.encoder.take()?;
+        self.write_encoded(&encoded)
     }
 
-    fn write<S: AsRef<[u8]>>(&mut self, row: &[S]) -> Result<(), ExportError> {
-        self.writer
-            .write_record(row)
-            .map_err(|e| ExportError::Csv {
+    /// Appends rows encoded by a `RowEncoder` of the same table and mode.
+    pub fn write_encoded(&mut self, rows: &EncodedRows) -> Result<(), ExportError> {
+        self.file
+            .write_all(rows.bytes.as_bytes())
+            .map_err(|source| ExportError::Io {
                 path: self.path.clone(),
-                source: e,
+                source,
             })?;
-        self.rows += 1;
+        self.rows += rows.rows;
         Ok(())
     }
 
     pub fn finish(self) -> Result<Finished, ExportError> {
         let path = self.path;
-        let io_err = |source| ExportError::Io {
+        let file = self.file.into_inner().map_err(|e| ExportError::Io {
             path: path.clone(),
-            source,
-        };
-        let buf = self
-            .writer
-            .into_inner()
-            .map_err(|e| io_err(std::io::Error::other(e.to_string())))?;
-        let file = buf.into_inner().map_err(|e| io_err(e.into_error()))?;
+            source: e.into_error(),
+        })?;
         Ok(Finished {
-            path: path.clone(),
+            path,
             file,
             rows: self.rows,
         })
