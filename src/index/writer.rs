@@ -42,20 +42,34 @@ impl SentenceIndex {
                     })
             };
             let (ids, hashes) = (column("doc")?, column("doc_hash")?);
-            let (mut id, mut hash) = (String::new(), String::new());
+            // Each column's dictionary is read once, in order (term ordinals count from 0):
+            // turning ordinals into strings row by row decompresses a dictionary block per row.
+            let io = |source| IndexError::Io {
+                path: self.dir.clone(),
+                source,
+            };
+            let terms = |column: &tantivy::columnar::StrColumn| -> Result<Vec<String>, IndexError> {
+                let mut stream = column.dictionary().stream().map_err(io)?;
+                let mut terms = Vec::with_capacity(column.num_terms());
+                while stream.advance() {
+                    terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+                }
+                Ok(terms)
+            };
+            let (id_terms, hash_terms) = (terms(&ids)?, terms(&hashes)?);
             for row in segment.doc_ids_alive() {
-                let (Some(id_ord), Some(hash_ord)) =
-                    (ids.term_ords(row).next(), hashes.term_ords(row).next())
-                else {
+                let (Some(id), Some(hash)) = (
+                    ids.term_ords(row)
+                        .next()
+                        .and_then(|o| id_terms.get(o as usize)),
+                    hashes
+                        .term_ords(row)
+                        .next()
+                        .and_then(|o| hash_terms.get(o as usize)),
+                ) else {
                     continue;
                 };
-                let io = |source| IndexError::Io {
-                    path: self.dir.clone(),
-                    source,
-                };
-                ids.ord_to_str(id_ord, &mut id).map_err(io)?;
-                hashes.ord_to_str(hash_ord, &mut hash).map_err(io)?;
-                if !docs.contains_key(&id) {
+                if !docs.contains_key(id) {
                     docs.insert(id.clone(), hash.clone());
                 }
             }
