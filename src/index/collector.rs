@@ -6,8 +6,9 @@
 //! which tantivy visits rows, so that even two rows equal on every key keep one order. Each segment
 //! keeps a bounded heap keyed on the `doc` fast field's term ordinal instead of the string: within
 //! one segment the ordinals sort exactly like the strings, so the heap is exact, and only the `k`
-//! survivors of each segment have their document id looked up before the segments are merged.
-//! A match whose score is below the worst kept one is counted and nothing more is read.
+//! survivors of each segment have their document id looked up (in one pass over the dictionary)
+//! before the segments are merged. A match that cannot beat the worst kept one is counted, and its
+//! keys are read only as far as needed to know it (score, then document, then sentence).
 //!
 //! `PeriodCounts` takes nothing and gives back the number of matching sentences per period: each
 //! segment counts the `period` fast field's ordinals in an array, and only the periods that occur
@@ -181,12 +182,24 @@ impl SegmentCollector for SegmentTop {
             return;
         }
         let full = self.heap.len() >= self.k;
-        if full && self.heap.peek().is_some_and(|worst| score < worst.score) {
-            return;
+        // The keys are read one by one, only as far as they can still let the row in.
+        let mut doc_key = None;
+        if full && let Some(worst) = self.heap.peek() {
+            match score.total_cmp(&worst.score) {
+                Ordering::Less => return,
+                Ordering::Equal => {
+                    let key = self.doc_key(row);
+                    if key > worst.doc_key {
+                        return;
+                    }
+                    doc_key = Some(key);
+                }
+                Ordering::Greater => {}
+            }
         }
         let candidate = Candidate {
             score,
-            doc_key: self.doc_key(row),
+            doc_key: doc_key.unwrap_or_else(|| self.doc_key(row)),
             sentence_id: self.sentence_id.first(row).unwrap_or_default(),
             row,
         };
@@ -200,23 +213,38 @@ impl SegmentCollector for SegmentTop {
     }
 
     fn harvest(self) -> tantivy::Result<TopFruit> {
-        let mut best = Vec::with_capacity(self.heap.len());
-        let mut doc = String::new();
-        for candidate in self.heap.into_vec() {
-            doc.clear();
-            if let Some(column) = &self.doc
-                && candidate.doc_key > 0
-            {
-                // The key of a missing id that ties with "" is 1, the key of ordinal 0: "".
-                column.ord_to_str(candidate.doc_key - 1, &mut doc)?;
-            }
-            best.push(Ranked {
-                score: candidate.score,
-                doc: doc.clone(),
-                sentence_id: candidate.sentence_id,
-                address: DocAddress::new(self.segment, candidate.row),
-            });
+        let candidates = self.heap.into_vec();
+        // The document ids of the survivors, read in one pass over the dictionary.
+        let mut ords: Vec<u64> = candidates
+            .iter()
+            .filter(|c| c.doc_key > 0)
+            .map(|c| c.doc_key - 1)
+            .collect();
+        ords.sort_unstable();
+        ords.dedup();
+        let mut names = Vec::with_capacity(ords.len());
+        if let Some(column) = &self.doc {
+            column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                names.push(String::from_utf8_lossy(bytes).into_owned())
+            })?;
         }
+        let name_of = |doc_key: u64| -> String {
+            // The key of a missing id that ties with "" is 1, the key of ordinal 0: "".
+            doc_key
+                .checked_sub(1)
+                .and_then(|ord| ords.binary_search(&ord).ok())
+                .and_then(|i| names.get(i).cloned())
+                .unwrap_or_default()
+        };
+        let best = candidates
+            .into_iter()
+            .map(|c| Ranked {
+                score: c.score,
+                doc: name_of(c.doc_key),
+                sentence_id: c.sentence_id,
+                address: DocAddress::new(self.segment, c.row),
+            })
+            .collect();
         Ok(TopFruit {
             total: self.total,
             best,
