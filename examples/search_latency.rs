@@ -2,7 +2,8 @@
 //! folder, gives back the start-up time (building the query segmenter from the lexicons, opening
 //! the index) and, per query of a fixed mix (rare and common words, phrases, boolean, `sub:`,
 //! filters), the p50 and p99 time of `SentenceIndex::search` for the first page of 20 hits with
-//! their snippets, over repeated runs.
+//! their snippets, over repeated runs; then the same for every sentence (`*`), filters alone, a
+//! page deep in the results, and `SentenceIndex::count_by_period`.
 //!
 //! ```text
 //! cargo run --release --example search_latency -- /tmp/out100 lexicons 50
@@ -29,6 +30,46 @@ const QUERIES: &[&str] = &[
     "category:threat_narrative",
     "period:biden AND 韩国",
 ];
+
+/// What one timed case runs.
+enum Kind {
+    Search,
+    CountByPeriod,
+}
+
+/// The cases after `QUERIES`: label, request, what to run.
+fn more_cases() -> Vec<(String, SearchRequest, Kind)> {
+    let mut cases = Vec::new();
+    let with = |query: &str, edit: &dyn Fn(&mut SearchRequest)| {
+        let mut request = SearchRequest::new(query);
+        edit(&mut request);
+        request
+    };
+    cases.push(("*".to_string(), with("*", &|_| {}), Kind::Search));
+    cases.push((
+        "* --period biden".to_string(),
+        with("*", &|r| r.period = Some("biden".into())),
+        Kind::Search,
+    ));
+    cases.push((
+        "period:biden".to_string(),
+        with("period:biden", &|_| {}),
+        Kind::Search,
+    ));
+    cases.push((
+        "美国 --offset 1000".to_string(),
+        with("美国", &|r| r.offset = 1000),
+        Kind::Search,
+    ));
+    for query in ["美国", "*", "category:threat_narrative"] {
+        cases.push((
+            format!("{query} --count"),
+            with(query, &|_| {}),
+            Kind::CountByPeriod,
+        ));
+    }
+    cases
+}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -63,25 +104,33 @@ fn main() -> anyhow::Result<()> {
         "{:<28} {:>9} {:>9} {:>9}",
         "query", "matches", "p50 ms", "p99 ms"
     );
+    let time =
+        |label: &str, request: &SearchRequest, kind: &Kind| -> anyhow::Result<Vec<Duration>> {
+            let run = || -> anyhow::Result<usize> {
+                Ok(match kind {
+                    Kind::Search => index.search(request)?.total,
+                    Kind::CountByPeriod => index.count_by_period(request)?.values().sum(),
+                })
+            };
+            let total = run()?; // warm-up
+            let mut times = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                let t = Instant::now();
+                std::hint::black_box(run()?);
+                times.push(t.elapsed());
+            }
+            times.sort();
+            println!(
+                "{:<28} {:>9} {:>9.2} {:>9.2}",
+                label,
+                total,
+                percentile(&times, 0.5).as_secs_f64() * 1e3,
+                percentile(&times, 0.99).as_secs_f64() * 1e3
+            );
+            Ok(times)
+        };
     for query in QUERIES {
-        let request = SearchRequest::new(*query);
-        let total = index.search(&request)?.total; // warm-up
-        let mut times = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let t = Instant::now();
-            let results = index.search(&request)?;
-            times.push(t.elapsed());
-            std::hint::black_box(results);
-        }
-        times.sort();
-        println!(
-            "{:<28} {:>9} {:>9.2} {:>9.2}",
-            query,
-            total,
-            percentile(&times, 0.5).as_secs_f64() * 1e3,
-            percentile(&times, 0.99).as_secs_f64() * 1e3
-        );
-        all.extend(times);
+        all.extend(time(query, &SearchRequest::new(*query), &Kind::Search)?);
     }
     all.sort();
     println!(
@@ -90,5 +139,8 @@ fn main() -> anyhow::Result<()> {
         percentile(&all, 0.99).as_secs_f64() * 1e3,
         all.len()
     );
+    for (label, request, kind) in more_cases() {
+        time(&label, &request, &kind)?;
+    }
     Ok(())
 }

@@ -362,3 +362,55 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(status.code(), Some(0), "{err}");
     assert!(!err.contains("Broken pipe"), "{err}");
 }
+
+#[test]
+fn a_deep_page_is_the_same_slice_of_the_full_ranking() {
+    let f = fixture();
+    let lexicons = LexiconSet::load(Path::new("lexicons")).expect("shipped lexicons");
+    let userdict = Path::new("lexicons/userdict.txt");
+    let segmenter = Segmenter::new(&lexicons, Some(userdict)).expect("segmenter");
+    let index = SentenceIndex::open(&f.out().join("index"), segmenter).expect("open index");
+    // A common word, every sentence (equal scores: doc id and sentence id decide), a filter
+    // alone, and a boolean query with scores of many sizes.
+    for query in ["美国", "*", "category:threat_narrative", "同盟 OR 威慑"] {
+        let mut request = SearchRequest::new(query);
+        request.limit = usize::MAX;
+        let full = index.search(&request).expect("the full ranking");
+        let total = full.total;
+        assert_eq!(full.hits.len(), total, "{query}");
+        assert!(
+            total > 100,
+            "{query}: {total} matches, too few to page through"
+        );
+        // The full ranking is score descending, then doc id, then sentence id.
+        let mut resorted = full.hits.clone();
+        resorted.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.doc.cmp(&b.doc))
+                .then_with(|| a.sentence_id.cmp(&b.sentence_id))
+        });
+        assert_eq!(resorted, full.hits, "{query}: not in ranking order");
+        for (offset, limit) in [(1, 7), (20, 20), (total / 2, 13), (total - 3, 10)] {
+            request.offset = offset;
+            request.limit = limit;
+            let page = index.search(&request).expect("a page");
+            assert_eq!(page.total, total, "{query}");
+            let end = (offset + limit).min(total);
+            assert_eq!(
+                page.hits,
+                full.hits[offset..end],
+                "{query}: page at {offset}"
+            );
+        }
+        // The counts per period add up to the same matches.
+        let counts = index
+            .count_by_period(&SearchRequest::new(query))
+            .expect("counts");
+        let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+        for hit in &full.hits {
+            *expected.entry(hit.period.clone()).or_insert(0) += 1;
+        }
+        assert_eq!(counts, expected, "{query}");
+    }
+}

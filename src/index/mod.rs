@@ -12,6 +12,7 @@
 //! tantivy's writer lock keeps two writers apart. A marker file `mine-index.json` records the
 //! schema version and tells our index apart from any other folder.
 
+mod collector;
 pub mod kwic;
 pub mod schema;
 pub mod search;

@@ -6,21 +6,22 @@
 //! the user writes OR, and a word that jieba cuts into several tokens becomes a phrase over
 //! consecutive token positions (tantivy #718), so `延伸威慑` finds 延伸 followed directly by 威慑.
 //! Results are ordered by score, then document id, then sentence id: the same query on the same
-//! index always gives the same page.
+//! index always gives the same page. Only the best `offset + limit` matches are kept while all are
+//! counted, and counts per period come from the `period` fast field (see `collector.rs`).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::collector::Collector;
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, QueryParserError,
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::Token;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{Score, TantivyDocument, Term};
 
+use super::collector::{PeriodCounts, TopSentences};
 use super::schema;
 use super::tokenizer::{decode_cut, plain};
 use super::{IndexError, SentenceIndex};
@@ -95,19 +96,22 @@ impl SentenceIndex {
     /// Ranked sentences matching `request`, page `offset..offset + limit`.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let (query, user_query) = self.build_query(request)?;
-        let matches = self.matches(query.as_ref())?;
+        let top = TopSentences {
+            k: request.offset.saturating_add(request.limit),
+        };
+        let found = self.collect(query.as_ref(), &top)?;
         let searcher = self.reader.searcher();
         let patterns = highlight_patterns(user_query.as_ref(), self.fields.text);
         let sub_words = highlight_patterns(user_query.as_ref(), self.fields.sub);
         let mut hits = Vec::new();
-        for m in matches.iter().skip(request.offset).take(request.limit) {
+        for m in found.best.iter().skip(request.offset).take(request.limit) {
             let row: TantivyDocument = searcher
                 .doc(m.address)
                 .map_err(|source| self.tantivy_err(source))?;
             hits.push(self.hit_of(&row, m.score, &patterns, &sub_words));
         }
         Ok(SearchResults {
-            total: matches.len(),
+            total: found.total,
             hits,
         })
     }
@@ -118,11 +122,7 @@ impl SentenceIndex {
         request: &SearchRequest,
     ) -> Result<BTreeMap<String, usize>, SearchError> {
         let (query, _) = self.build_query(request)?;
-        let mut counts = BTreeMap::new();
-        for m in self.matches(query.as_ref())? {
-            *counts.entry(m.period).or_insert(0) += 1;
-        }
-        Ok(counts)
+        self.collect(query.as_ref(), &PeriodCounts)
     }
 
     /// The full query (user query AND filters) and the user's part alone (for highlighting).
@@ -168,20 +168,17 @@ impl SentenceIndex {
         Ok((Box::new(BooleanQuery::new(clauses)), user_query))
     }
 
-    /// Every match, in the final order.
-    fn matches(&self, query: &dyn Query) -> Result<Vec<Match>, SearchError> {
+    /// Runs `collector` over the last commit.
+    fn collect<C: Collector>(
+        &self,
+        query: &dyn Query,
+        collector: &C,
+    ) -> Result<C::Fruit, SearchError> {
         self.reload()?;
-        let searcher = self.reader.searcher();
-        let mut matches = searcher
-            .search(query, &MatchCollector)
-            .map_err(|source| self.tantivy_err(source))?;
-        matches.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.doc.cmp(&b.doc))
-                .then_with(|| a.sentence_id.cmp(&b.sentence_id))
-        });
-        Ok(matches)
+        self.reader
+            .searcher()
+            .search(query, collector)
+            .map_err(|source| self.tantivy_err(source).into())
     }
 
     fn hit_of(
@@ -354,81 +351,4 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
         }
     }
     merged
-}
-
-/// A matching sentence before its stored fields are loaded.
-struct Match {
-    score: Score,
-    doc: String,
-    sentence_id: u64,
-    period: String,
-    address: DocAddress,
-}
-
-/// Collects every match with the fast fields that order and count it.
-struct MatchCollector;
-
-struct SegmentMatches {
-    segment: SegmentOrdinal,
-    doc: Option<StrColumn>,
-    period: Option<StrColumn>,
-    sentence_id: Column<u64>,
-    matches: Vec<Match>,
-}
-
-fn first_str(column: &Option<StrColumn>, row: DocId) -> String {
-    let mut out = String::new();
-    if let Some(column) = column
-        && let Some(ord) = column.term_ords(row).next()
-    {
-        // An ordinal read from the column is always in its dictionary.
-        let _ = column.ord_to_str(ord, &mut out);
-    }
-    out
-}
-
-impl Collector for MatchCollector {
-    type Fruit = Vec<Match>;
-    type Child = SegmentMatches;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentMatches> {
-        let columns = reader.fast_fields();
-        Ok(SegmentMatches {
-            segment,
-            doc: columns.str(schema::name::DOC)?,
-            period: columns.str(schema::name::PERIOD)?,
-            sentence_id: columns.u64(schema::name::SENTENCE_ID)?,
-            matches: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<Match>>) -> tantivy::Result<Vec<Match>> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for SegmentMatches {
-    type Fruit = Vec<Match>;
-
-    fn collect(&mut self, row: DocId, score: Score) {
-        self.matches.push(Match {
-            score,
-            doc: first_str(&self.doc, row),
-            sentence_id: self.sentence_id.first(row).unwrap_or_default(),
-            period: first_str(&self.period, row),
-            address: DocAddress::new(self.segment, row),
-        });
-    }
-
-    fn harvest(self) -> Vec<Match> {
-        self.matches
-    }
 }

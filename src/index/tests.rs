@@ -651,3 +651,67 @@ fn highlights_at_the_edges_of_sentences_with_emoji_and_rare_characters() {
         assert_eq!(whole, hit.text);
     }
 }
+
+#[test]
+fn pages_and_counts_are_exact_across_segments() {
+    // One commit per document: three segments, visited in an order that is not the doc id
+    // order, every sentence alike so that doc id and sentence id decide the order.
+    let same = [("威胁。", "biden", Zone::Body); 3];
+    let docs = [
+        document("zeta", "z", &same),
+        document("eta", "e", &same),
+        document("theta", "t", &[("威胁。", "obama", Zone::Body); 2]),
+    ];
+    let tmp = TempDir::new().expect("temp dir");
+    let index = SentenceIndex::create_or_open(&tmp.path().join("index"), segmenter())
+        .expect("create index");
+    for doc in &docs {
+        let mut writer = index.writer().expect("writer");
+        writer.add(doc, &lexicons()).expect("add");
+        writer.commit().expect("commit");
+    }
+    index.reload().expect("reload");
+    assert_eq!(index.reader.searcher().segment_readers().len(), 3);
+    let all = found(&index, &SearchRequest::new("威胁"));
+    assert_eq!(
+        all,
+        ids(&[
+            ("eta", 0),
+            ("eta", 1),
+            ("eta", 2),
+            ("theta", 0),
+            ("theta", 1),
+            ("zeta", 0),
+            ("zeta", 1),
+            ("zeta", 2)
+        ])
+    );
+    for offset in 0..all.len() {
+        for limit in 1..4 {
+            let mut page = SearchRequest::new("威胁");
+            page.offset = offset;
+            page.limit = limit;
+            let results = index.search(&page).expect("search");
+            assert_eq!(results.total, 8);
+            let got: Vec<(String, u32)> = results
+                .hits
+                .into_iter()
+                .map(|h| (h.doc, h.sentence_id))
+                .collect();
+            let end = (offset + limit).min(all.len());
+            assert_eq!(
+                got,
+                all[offset..end].to_vec(),
+                "offset {offset}, limit {limit}"
+            );
+        }
+    }
+    let counts = index
+        .count_by_period(&SearchRequest::new("*"))
+        .expect("count");
+    let expected: BTreeMap<String, usize> = [("biden", 6), ("obama", 2)]
+        .into_iter()
+        .map(|(p, n)| (p.to_string(), n))
+        .collect();
+    assert_eq!(counts, expected);
+}
