@@ -13,7 +13,8 @@
 
 use std::io::BufRead;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use jieba_rs::Jieba;
 use serde::Serialize;
@@ -66,9 +67,15 @@ pub struct SegmenterSettings {
     pub jieba_rs_version: &'static str,
 }
 
+/// A jieba dictionary being built on another thread, then kept.
+struct LazyJieba {
+    jieba: OnceLock<Jieba>,
+    build: Mutex<Option<JoinHandle<Jieba>>>,
+}
+
 #[derive(Clone)]
 pub struct Segmenter {
-    jieba: Arc<Jieba>,
+    jieba: Arc<LazyJieba>,
     options: SegmenterOptions,
     user_words: usize,
 }
@@ -97,31 +104,57 @@ impl Segmenter {
         if let Some(path) = userdict {
             words.extend(read_userdict(path)?);
         }
-        let mut jieba = Jieba::new();
-        let mut seen = std::collections::HashSet::new();
-        for (word, freq) in &words {
-            let freq = freq.unwrap_or_else(|| match options.frequency {
-                UserFrequency::Suggested => jieba.suggest_freq(word).max(MIN_USER_FREQ),
-                UserFrequency::Fixed(f) => f,
-            });
-            jieba.add_word(word, Some(freq), None);
-            seen.insert(word.as_str());
-        }
+        let user_words = words
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        // Building jieba's dictionary takes about 0.15 s: it goes on in the background while the
+        // run checks its other files and plans, and the first cut waits for it.
+        let build = std::thread::spawn(move || {
+            let mut jieba = Jieba::new();
+            for (word, freq) in &words {
+                let freq = freq.unwrap_or_else(|| match options.frequency {
+                    UserFrequency::Suggested => jieba.suggest_freq(word).max(MIN_USER_FREQ),
+                    UserFrequency::Fixed(f) => f,
+                });
+                jieba.add_word(word, Some(freq), None);
+            }
+            jieba
+        });
         Ok(Segmenter {
-            jieba: Arc::new(jieba),
+            jieba: Arc::new(LazyJieba {
+                jieba: OnceLock::new(),
+                build: Mutex::new(Some(build)),
+            }),
             options,
-            user_words: seen.len(),
+            user_words,
+        })
+    }
+
+    fn jieba(&self) -> &Jieba {
+        let lazy = &self.jieba;
+        lazy.jieba.get_or_init(|| {
+            let build = lazy
+                .build
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take()
+                .expect("the dictionary is built once");
+            build
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
     }
 
     /// Accurate-mode tokens of `text`, whitespace dropped, punctuation kept.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        to_tokens(self.jieba.cut(text, self.options.hmm))
+        to_tokens(self.jieba().cut(text, self.options.hmm))
     }
 
     /// Search-mode sub-tokens of `text` (overlapping), for a recall field of the index.
     pub fn search_tokens(&self, text: &str) -> Vec<Token> {
-        to_tokens(self.jieba.cut_for_search(text, self.options.hmm))
+        to_tokens(self.jieba().cut_for_search(text, self.options.hmm))
     }
 
     /// The search-mode sub-words of one accurate-mode token `word`, as byte ranges within it, in
@@ -157,7 +190,7 @@ impl Segmenter {
             }
             for i in 0..=chars - len {
                 let range = bounds[i]..bounds[i + len];
-                if self.jieba.has_word(&word[range.clone()]) {
+                if self.jieba().has_word(&word[range.clone()]) {
                     out.push(range);
                 }
             }
@@ -176,7 +209,7 @@ impl Segmenter {
 
     /// Whether jieba's dictionary (default plus user words) holds `word`.
     pub fn knows(&self, word: &str) -> bool {
-        self.jieba.has_word(word)
+        self.jieba().has_word(word)
     }
 }
 
