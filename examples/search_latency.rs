@@ -89,6 +89,8 @@ fn main() -> anyhow::Result<()> {
     let lexicons = LexiconSet::load(&lexicon_dir)?;
     let userdict = lexicon_dir.join("userdict.txt");
     let segmenter = Segmenter::new(&lexicons, userdict.is_file().then_some(userdict.as_path()))?;
+    // The dictionary is built on a background thread; start-up includes waiting for it.
+    segmenter.ready();
     let segmenter_time = start.elapsed();
     let index = SentenceIndex::open(&out.join("index"), segmenter)?;
     let startup = start.elapsed();

@@ -132,6 +132,11 @@ impl Segmenter {
         })
     }
 
+    /// Waits until the dictionary is built (the first cut waits anyway): for timing start-up.
+    pub fn ready(&self) {
+        self.jieba();
+    }
+
     fn jieba(&self) -> &Jieba {
         let lazy = &self.jieba;
         lazy.jieba.get_or_init(|| {
