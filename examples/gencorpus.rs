@@ -86,7 +86,7 @@ fn material(seeds: &Path) -> anyhow::Result<Material> {
             .as_ref()
             .and_then(|t| t.meta_for(&file.rel))
             .unwrap_or_else(|| metadata::default_meta(&file.rel));
-        let doc = corpus::load_document(file, meta)
+        let (doc, _) = corpus::load_document(file, meta)
             .map_err(|reason| anyhow::anyhow!("{}: {reason}", file.rel))?;
         // The seeds' own parse says which sentences are body text, so the generated files are
         // body paragraphs (what a corpus is mostly made of), not the seeds' notes and reference

@@ -403,14 +403,8 @@ fn process(
     out: &Path,
     planned: &Planned,
 ) -> Processed {
-    let loaded = fs::read(&planned.file.path)
-        .map_err(|e| format!("cannot read: {e}"))
-        .and_then(|bytes| {
-            let doc = corpus::parse_document(&bytes, planned.meta.clone())?;
-            Ok((bytes.len() as u64, doc))
-        });
-    match loaded {
-        Ok((size, doc)) => {
+    match corpus::load_document(&planned.file, planned.meta.clone()) {
+        Ok((doc, size)) => {
             let annotated = match pipeline.annotate(doc) {
                 Ok(annotated) => annotated,
                 Err(err) => return Processed::Fatal(err.into()),

@@ -11,11 +11,14 @@ use std::fs;
 
 use crate::model::{DocMeta, Document};
 
-/// Reads, decodes and parses one corpus file. The error is the one-line reason the file is
-/// skipped (the caller adds the file name).
-pub fn load_document(file: &discover::CorpusFile, meta: DocMeta) -> Result<Document, String> {
+/// Reads, decodes and parses one corpus file; gives back the document and the file's size in
+/// bytes. The error is the one-line reason the file is skipped (the caller adds the file name).
+pub fn load_document(
+    file: &discover::CorpusFile,
+    meta: DocMeta,
+) -> Result<(Document, u64), String> {
     let bytes = fs::read(&file.path).map_err(|e| format!("cannot read: {e}"))?;
-    parse_document(&bytes, meta)
+    Ok((parse_document(&bytes, meta)?, bytes.len() as u64))
 }
 
 /// Decodes and parses the bytes of one corpus file (for a caller that has read them already).
