@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the stages of `mine index`, each over the five seed papers in `corpus/`
-//! (about 280 KB): parsing (decode and structure), accurate and search-mode segmentation, the whole
-//! annotation (segment, tag, attribute), the JSON annotation cache round trip, adding to the
-//! index, and the CSV export. `cargo bench --bench stages`; the whole-run figures come from
+//! (about 280 KB): parsing (decode and structure), segmentation, the search-mode sub-words the index
+//! derives from it, the whole annotation (segment, tag, attribute), the cache round trip, adding to
+//! the index, and the CSV export. `cargo bench --bench stages`; the whole-run figures come from
 //! `benches/run.sh`.
 
 use std::hint::black_box;
@@ -9,6 +9,7 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mine::annotate::Pipeline;
+use mine::cache;
 use mine::corpus::discover::discover;
 use mine::corpus::{self, metadata};
 use mine::export::{ExportOptions, Exporter};
@@ -41,7 +42,7 @@ fn seed_docs() -> (Vec<Document>, u64) {
                 .as_ref()
                 .and_then(|t| t.meta_for(&f.rel))
                 .unwrap_or_else(|| metadata::default_meta(&f.rel));
-            corpus::load_document(f, meta).expect("the seeds parse")
+            corpus::load_document(f, meta).expect("the seeds parse").0
         })
         .collect();
     (docs, bytes)
@@ -69,7 +70,7 @@ fn stages(c: &mut Criterion) {
                     .as_ref()
                     .and_then(|t| t.meta_for(&f.rel))
                     .unwrap_or_else(|| metadata::default_meta(&f.rel));
-                black_box(corpus::load_document(f, meta).expect("the seeds parse"));
+                black_box(corpus::load_document(f, meta).expect("the seeds parse").0);
             }
         })
     });
@@ -80,10 +81,17 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
-    group.bench_function("segment_search_mode", |b| {
+    group.bench_function("sub_words", |b| {
+        let mut subs = Vec::new();
         b.iter(|| {
-            for s in docs.iter().flat_map(|d| &d.sentences) {
-                black_box(pipeline.segmenter.search_tokens(&s.text));
+            for a in &annotated {
+                for (s, n) in a.doc.sentences.iter().zip(&a.annotations) {
+                    for t in &n.tokens {
+                        subs.clear();
+                        pipeline.segmenter.sub_words(t.text(&s.text), &mut subs);
+                        black_box(&subs);
+                    }
+                }
             }
         })
     });
@@ -94,12 +102,12 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
-    group.bench_function("cache_json_round_trip", |b| {
+    group.bench_function("cache_round_trip", |b| {
+        let out = tempfile::tempdir().expect("a temporary folder");
         b.iter(|| {
             for a in &annotated {
-                let json = serde_json::to_vec(a).expect("serialisable");
-                let back: AnnotatedDocument = serde_json::from_slice(&json).expect("readable");
-                black_box(back);
+                cache::store(out.path(), a, None).expect("the cache is writable");
+                black_box(cache::load(out.path(), &a.doc.meta.id).expect("readable"));
             }
         })
     });
