@@ -58,7 +58,8 @@ impl Default for SegmenterOptions {
 /// What the manifest records about segmentation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SegmenterSettings {
-    /// Always `accurate` for counting; `search_tokens` use `cut_for_search`.
+    /// Always `accurate`: the tokens counted and indexed; the index's `sub` field derives
+    /// search-mode sub-words from the same tokens (`Segmenter::sub_words`).
     pub mode: &'static str,
     pub hmm: bool,
     /// Distinct words added to jieba's default dictionary.
@@ -157,7 +158,8 @@ impl Segmenter {
         to_tokens(self.jieba().cut(text, self.options.hmm))
     }
 
-    /// Search-mode sub-tokens of `text` (overlapping), for a recall field of the index.
+    /// jieba-rs's own search mode (a second cut, overlapping sub-tokens): the pipeline never calls
+    /// it; it is the reference `sub_words` is checked against.
     pub fn search_tokens(&self, text: &str) -> Vec<Token> {
         to_tokens(self.jieba().cut_for_search(text, self.options.hmm))
     }
@@ -189,13 +191,14 @@ impl Segmenter {
             .map(|(i, _)| i)
             .chain([word.len()])
             .collect();
+        let jieba = self.jieba();
         for len in [2, 3] {
             if chars <= len {
                 break;
             }
             for i in 0..=chars - len {
                 let range = bounds[i]..bounds[i + len];
-                if self.jieba().has_word(&word[range.clone()]) {
+                if jieba.has_word(&word[range.clone()]) {
                     out.push(range);
                 }
             }

@@ -27,6 +27,14 @@ impl Fixture {
         self.dir.join("output")
     }
 
+    /// The fixture's index, opened in this process with the shipped lexicons.
+    fn index(&self) -> SentenceIndex {
+        let lexicons = LexiconSet::load(Path::new("lexicons")).expect("shipped lexicons");
+        let userdict = Path::new("lexicons/userdict.txt");
+        let segmenter = Segmenter::new(&lexicons, Some(userdict)).expect("segmenter");
+        SentenceIndex::open(&self.out().join("index"), segmenter).expect("open index")
+    }
+
     /// Runs `mine search ARGS --out <out>`.
     fn search(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run mine")
@@ -104,10 +112,7 @@ fn build_fixture() -> Fixture {
 #[test]
 fn every_sentence_hits_csv_lists_for_an_entry_is_found_by_searching_it() {
     let f = fixture();
-    let lexicons = LexiconSet::load(Path::new("lexicons")).expect("shipped lexicons");
-    let userdict = Path::new("lexicons/userdict.txt");
-    let segmenter = Segmenter::new(&lexicons, Some(userdict)).expect("segmenter");
-    let index = SentenceIndex::open(&f.out().join("index"), segmenter).expect("open index");
+    let index = f.index();
     let mut by_form: BTreeMap<&str, BTreeSet<(String, u64)>> = BTreeMap::new();
     for h in &f.hits {
         by_form
@@ -366,10 +371,7 @@ fn a_closed_pipe_ends_quietly() {
 #[test]
 fn a_deep_page_is_the_same_slice_of_the_full_ranking() {
     let f = fixture();
-    let lexicons = LexiconSet::load(Path::new("lexicons")).expect("shipped lexicons");
-    let userdict = Path::new("lexicons/userdict.txt");
-    let segmenter = Segmenter::new(&lexicons, Some(userdict)).expect("segmenter");
-    let index = SentenceIndex::open(&f.out().join("index"), segmenter).expect("open index");
+    let index = f.index();
     // A common word, every sentence (equal scores: doc id and sentence id decide), a filter
     // alone, and a boolean query with scores of many sizes.
     for query in ["美国", "*", "category:threat_narrative", "同盟 OR 威慑"] {

@@ -89,7 +89,7 @@ pub struct SentenceIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    /// Cuts the search-mode sub-words of the `sub` field when writing.
+    /// Cuts titles and headings, and finds the `sub` field's sub-words, when writing rows.
     segmenter: Segmenter,
 }
 
