@@ -105,9 +105,17 @@ fn stages(c: &mut Criterion) {
     group.bench_function("cache_round_trip", |b| {
         let out = tempfile::tempdir().expect("a temporary folder");
         b.iter(|| {
+            let mut cache = cache::Cache::open_for_writing(out.path()).expect("a new cache");
             for a in &annotated {
-                cache::store(out.path(), a, None).expect("the cache is writable");
-                black_box(cache::load(out.path(), &a.doc.meta.id).expect("readable"));
+                let record = cache::encode(a, None).expect("encodable");
+                cache
+                    .append(&a.doc.meta.id, &record)
+                    .expect("the cache is writable");
+            }
+            cache.commit().expect("the cache is writable");
+            let mut cache = cache::Cache::open(out.path());
+            for a in &annotated {
+                black_box(cache.load(&a.doc.meta.id).expect("readable"));
             }
         })
     });

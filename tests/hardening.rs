@@ -367,6 +367,17 @@ fn has_temp_file(out: &Path) -> bool {
     })
 }
 
+/// Whether a run has started its own cache pack beside the previous run's.
+fn has_new_pack(out: &Path) -> bool {
+    fs::read_dir(out.join("cache")).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("pack-"))
+            .count()
+            > 1
+    })
+}
+
 #[test]
 fn killed_runs_leave_the_previous_index_and_csvs_intact_and_the_next_run_completes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -384,8 +395,9 @@ fn killed_runs_leave_the_previous_index_and_csvs_intact_and_the_next_run_complet
     let after = csvs(&reference);
     assert_ne!(before, after);
 
-    // Kill points: during start-up, during annotation, as soon as a temporary file (a cache entry
-    // or an export) exists, and (SIGINT) a little later.
+    // Kill points: during start-up, during annotation, as soon as a temporary file (an export or
+    // the cache catalog) exists, as soon as the run's cache pack exists, and (SIGINT) a little
+    // later.
     type KillPoint = (&'static str, Box<dyn Fn(&Path)>);
     let points: Vec<KillPoint> = vec![
         ("KILL", Box::new(|_| sleep(Duration::from_millis(50)))),
@@ -394,6 +406,12 @@ fn killed_runs_leave_the_previous_index_and_csvs_intact_and_the_next_run_complet
             "KILL",
             Box::new(|out| {
                 wait_for(Duration::from_secs(20), || has_temp_file(out));
+            }),
+        ),
+        (
+            "KILL",
+            Box::new(|out| {
+                wait_for(Duration::from_secs(20), || has_new_pack(out));
             }),
         ),
         ("INT", Box::new(|_| sleep(Duration::from_millis(400)))),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::Exit;
-use mine::cache;
+use mine::cache::{self, Cache};
 use mine::export::{self, DEFAULT_BOOTSTRAP_REPS, DEFAULT_SEED, ExportOptions, Exporter};
 use mine::lexicon::LexiconSet;
 use mine::model::Zone;
@@ -85,7 +85,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let periods = args.lexicons.join("periods.toml");
     let scheme = PeriodScheme::load(&periods).context("cannot load the period scheme")?;
     check_annotations_are_current(&args.out, &lexicons, &periods)?;
-    let ids = cache::doc_ids(&args.out)?;
+    let mut cache = Cache::open(&args.out);
+    let ids = cache.doc_ids();
     anyhow::ensure!(
         !ids.is_empty(),
         "no annotated documents in {}; run `mine index CORPUS --out {}` first",
@@ -95,7 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     // Not while `mine index` (or another export) rewrites the same files.
     let _lock = mine::output::lock(&args.out, "mine export")?;
     // Every document carries the same metadata header, so the first one names the extra columns.
-    let first = cache::load(&args.out, &ids[0])?;
+    let first = cache.load(&ids[0])?;
     let extra: Vec<String> = first
         .doc
         .meta
@@ -119,9 +120,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     // others are made again from the annotations.
     let doc_exporter = exporter.doc_exporter();
     for id in &ids[1..] {
-        match cache::load_export(&args.out, id, None, doc_exporter.key()) {
+        match cache.load_export(id, None, doc_exporter.key()) {
             Some(cached) => exporter.absorb(&cached.export)?,
-            None => exporter.add(&cache::load(&args.out, id)?)?,
+            None => exporter.add(&cache.load(id)?)?,
         }
     }
     let summary = exporter.finish()?;

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use mine::annotate::Pipeline;
-use mine::cache;
+use mine::cache::{self, Cache};
 use mine::corpus::discover::{CorpusFile, Skipped, discover};
 use mine::corpus::{self, metadata};
 use mine::export::manifest::{self, ConfigFile, IndexMode, InputFile, Manifest, SkippedFile};
@@ -160,8 +160,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         .with_context(|| format!("cannot create the output folder {}", args.out.display()))?;
     let _lock = output::lock(&args.out, "mine index")?;
     output::remove_stale_temp_files(&args.out)?;
-    output::remove_stale_temp_files(&cache::dir(&args.out))?;
-    cache::remove_old_layouts(&args.out)?;
+    let mut cache = Cache::open_for_writing(&args.out)?;
 
     let previous = read_state(&args.out);
     let rebuild_all = args.force
@@ -211,13 +210,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let current: BTreeSet<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
     if rebuild_all {
         writer.delete_all()?;
+        cache.clear();
     } else {
         for id in previous_docs
             .keys()
             .filter(|id| !current.contains(id.as_str()))
         {
             writer.delete_doc(id);
-            cache::remove(&args.out, id)?;
+            cache.remove(id);
         }
     }
     // Every document in id order, the order of the exports. Fresh documents are dispatched to the
@@ -234,7 +234,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                 || previous_docs
                     .get(&p.meta.id)
                     .is_none_or(|hash| p.source.as_ref().is_none_or(|(_, h)| h != hash))
-                || !cache::exists(&args.out, &p.meta.id)
+                || !cache.contains(&p.meta.id)
         })
         .collect();
 
@@ -264,7 +264,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let rows = writer.row_builder();
     let doc_exporter = exporter.doc_exporter();
     let mut run = WriterRun {
-        out: &args.out,
+        cache,
         indexed: &previous_docs,
         writer,
         exporter,
@@ -282,7 +282,6 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         let pool = &pool;
         let rows = &rows;
         let doc_exporter = &*doc_exporter;
-        let out = args.out.as_path();
         scope.spawn(move || {
             pool.install(|| {
                 // `par_bridge` hands the documents out one by one in order (a split of the slice
@@ -293,7 +292,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                         if cancelled.load(Ordering::Relaxed) {
                             return;
                         }
-                        let outcome = process(pipeline, rows, doc_exporter, out, planned);
+                        let outcome = process(pipeline, rows, doc_exporter, planned);
                         // The receiver only goes away when the run is failing already.
                         let _ = sender.send((i, outcome));
                     },
@@ -319,6 +318,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         return Err(err.context("the index and outputs were left as they were"));
     }
     let WriterRun {
+        cache,
         writer,
         exporter,
         processed_ids,
@@ -327,6 +327,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         ..
     } = run;
     writer.commit()?;
+    cache.commit()?;
 
     let state = RunState {
         mine_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -386,6 +387,8 @@ enum Processed {
         encoding: String,
         rows: SentenceRows,
         export: Box<DocExport>,
+        /// The document's cache record (`cache::encode`).
+        record: Vec<u8>,
     },
     Skipped {
         id: String,
@@ -395,12 +398,11 @@ enum Processed {
 }
 
 /// One document through the pipeline on a worker thread: parsed, annotated, turned into index
-/// rows and export rows, and written to the cache.
+/// rows, export rows and its cache record.
 fn process(
     pipeline: &Pipeline,
     rows: &RowBuilder,
     doc_exporter: &DocExporter,
-    out: &Path,
     planned: &Planned,
 ) -> Processed {
     match corpus::load_document(&planned.file, planned.meta.clone()) {
@@ -417,14 +419,16 @@ fn process(
                 Ok(export) => export,
                 Err(err) => return Processed::Fatal(err.into()),
             };
-            if let Err(err) = cache::store(out, &annotated, Some((doc_exporter.key(), &export))) {
-                return Processed::Fatal(err);
-            }
+            let record = match cache::encode(&annotated, Some((doc_exporter.key(), &export))) {
+                Ok(record) => record,
+                Err(err) => return Processed::Fatal(err),
+            };
             Processed::Done {
                 source: (size, annotated.doc.content_hash),
                 encoding: annotated.doc.encoding,
                 rows,
                 export: Box::new(export),
+                record,
             }
         }
         Err(reason) => Processed::Skipped {
@@ -439,7 +443,8 @@ fn process(
 
 /// The writer thread's side of a run: the one index writer and the exporter, fed in id order.
 struct WriterRun<'a> {
-    out: &'a Path,
+    /// The cache: unchanged documents are read from it, fresh ones appended.
+    cache: Cache,
     /// The documents the index held before this run (none when it is rebuilt): only their rows
     /// need deleting (a delete costs tantivy a term lookup in every segment at commit).
     indexed: &'a BTreeMap<String, String>,
@@ -495,18 +500,19 @@ impl WriterRun<'_> {
                 let key = doc_exporter.key();
                 // Only a run that compares hashes leaves documents out of `todo`.
                 let source = planned.source.clone().unwrap_or_default();
-                if let Some(cached) = cache::load_export(self.out, id, Some(&source.1), key) {
+                if let Some(cached) = self.cache.load_export(id, Some(&source.1), key) {
                     self.export(planned, &cached.export, source, cached.encoding)?;
                     continue;
                 }
-                match cache::load(self.out, id) {
+                match self.cache.load(id) {
                     Ok(doc) if doc.doc.content_hash == source.1 => {
                         let export = doc_exporter.prepare(&doc)?;
-                        cache::store(self.out, &doc, Some((key, &export)))?;
+                        self.cache
+                            .append(id, &cache::encode(&doc, Some((key, &export)))?)?;
                         self.export(planned, &export, source, doc.doc.encoding)?;
                         continue;
                     }
-                    _ => process(pipeline, rows, doc_exporter, self.out, planned),
+                    _ => process(pipeline, rows, doc_exporter, planned),
                 }
             };
             match outcome {
@@ -515,8 +521,11 @@ impl WriterRun<'_> {
                     encoding,
                     rows,
                     export,
+                    record,
                 } => {
                     self.progress.set_message(planned.file.rel.clone());
+                    self.cache.append(&planned.meta.id, &record)?;
+                    drop(record);
                     if self.indexed.contains_key(&planned.meta.id) {
                         self.writer.delete_doc(&planned.meta.id);
                     }
@@ -528,7 +537,7 @@ impl WriterRun<'_> {
                     if self.indexed.contains_key(&id) {
                         self.writer.delete_doc(&id);
                     }
-                    cache::remove(self.out, &id)?;
+                    self.cache.remove(&id);
                     self.failed_docs.insert(id);
                     self.skipped.push(skip);
                 }
