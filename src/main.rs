@@ -13,6 +13,12 @@ mod cmd;
 use cli::Cli;
 use cmd::Exit;
 
+/// mimalloc instead of the system allocator: documents are built on the worker threads and
+/// dropped on the writer thread, which glibc's per-thread arenas handle poorly (measured in
+/// `docs/performance.md`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cmd::run(cli) {

@@ -91,20 +91,28 @@ pub fn cluster_bootstrap_rates(
             })
             .collect();
     }
+    // Document-major: a draw reads one document's counts from one place, not one cell from each
+    // rate's vector (with tens of thousands of documents those are cache misses each).
+    let width = hits.len() + 1;
+    let mut rows = vec![0u64; n * width];
+    for (d, row) in rows.chunks_exact_mut(width).enumerate() {
+        row[0] = tokens[d];
+        for (cell, h) in row[1..].iter_mut().zip(hits) {
+            *cell = h[d];
+        }
+    }
     let mut replicates: Vec<Vec<f64>> = vec![Vec::with_capacity(reps); hits.len()];
-    let mut sums = vec![0u64; hits.len()];
+    let mut sums = vec![0u64; width];
     for _ in 0..reps {
-        let mut rep_tokens = 0u64;
         sums.iter_mut().for_each(|s| *s = 0);
         for _ in 0..n {
             let d = rng.random_range(0..n);
-            rep_tokens += tokens[d];
-            for (sum, h) in sums.iter_mut().zip(hits) {
-                *sum += h[d];
+            for (sum, &cell) in sums.iter_mut().zip(&rows[d * width..(d + 1) * width]) {
+                *sum += cell;
             }
         }
-        for (values, &sum) in replicates.iter_mut().zip(&sums) {
-            values.push(rate_per_10k(sum, rep_tokens));
+        for (values, &sum) in replicates.iter_mut().zip(&sums[1..]) {
+            values.push(rate_per_10k(sum, sums[0]));
         }
     }
     replicates

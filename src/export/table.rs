@@ -93,23 +93,36 @@ impl RowEncoder {
 
     /// The bytes and rows encoded since the last call (or since the start).
     fn take(&mut self) -> Result<EncodedRows, ExportError> {
-        let writer = std::mem::replace(&mut self.writer, Self::csv_writer());
+        std::mem::replace(self, RowEncoder::empty_like(self)).finish()
+    }
+
+    fn empty_like(other: &RowEncoder) -> RowEncoder {
+        RowEncoder {
+            file: other.file,
+            kinds: other.kinds.clone(),
+            excel: other.excel,
+            writer: Self::csv_writer(),
+            rows: 0,
+        }
+    }
+
+    /// Every row encoded.
+    pub fn finish(self) -> Result<EncodedRows, ExportError> {
+        let file = self.file;
         let io_err = |message: String| ExportError::Io {
-            path: PathBuf::from(self.file),
+            path: PathBuf::from(file),
             source: std::io::Error::other(message),
         };
-        let bytes = writer.into_inner().map_err(|e| io_err(e.to_string()))?;
+        let bytes = self
+            .writer
+            .into_inner()
+            .map_err(|e| io_err(e.to_string()))?;
         // Every cell is a `String`, so the CSV is UTF-8.
         let bytes = String::from_utf8(bytes).map_err(|e| io_err(e.to_string()))?;
         Ok(EncodedRows {
             bytes,
-            rows: std::mem::take(&mut self.rows),
+            rows: self.rows,
         })
-    }
-
-    /// Every row encoded.
-    pub fn finish(mut self) -> Result<EncodedRows, ExportError> {
-        self.take()
     }
 }
 

@@ -107,6 +107,10 @@ const MAX_PLAIN_TITLE: usize = 30;
 
 /// The Markdown level and text of a `#` line.
 pub fn markdown(line: &str) -> Option<(u8, &str)> {
+    // Called on every line, several times: most lines are not headings.
+    if !line.starts_with('#') {
+        return None;
+    }
     let caps = MD.captures(line)?;
     let level = caps.get(1).map_or(1, |m| m.as_str().len()) as u8;
     let text = caps.get(2).map_or("", |m| m.as_str());
