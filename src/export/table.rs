@@ -93,36 +93,29 @@ impl RowEncoder {
 
     /// The bytes and rows encoded since the last call (or since the start).
     fn take(&mut self) -> Result<EncodedRows, ExportError> {
-        std::mem::replace(self, RowEncoder::empty_like(self)).finish()
+        let writer = std::mem::replace(&mut self.writer, Self::csv_writer());
+        let rows = std::mem::take(&mut self.rows);
+        Self::encoded(self.file, writer, rows)
     }
 
-    fn empty_like(other: &RowEncoder) -> RowEncoder {
-        RowEncoder {
-            file: other.file,
-            kinds: other.kinds.clone(),
-            excel: other.excel,
-            writer: Self::csv_writer(),
-            rows: 0,
-        }
-    }
-
-    /// Every row encoded.
+    /// Every row encoded (without the spare writer `take` leaves behind).
     pub fn finish(self) -> Result<EncodedRows, ExportError> {
-        let file = self.file;
+        Self::encoded(self.file, self.writer, self.rows)
+    }
+
+    fn encoded(
+        file: &str,
+        writer: csv::Writer<Vec<u8>>,
+        rows: u64,
+    ) -> Result<EncodedRows, ExportError> {
         let io_err = |message: String| ExportError::Io {
             path: PathBuf::from(file),
             source: std::io::Error::other(message),
         };
-        let bytes = self
-            .writer
-            .into_inner()
-            .map_err(|e| io_err(e.to_string()))?;
+        let bytes = writer.into_inner().map_err(|e| io_err(e.to_string()))?;
         // Every cell is a `String`, so the CSV is UTF-8.
         let bytes = String::from_utf8(bytes).map_err(|e| io_err(e.to_string()))?;
-        Ok(EncodedRows {
-            bytes,
-            rows: self.rows,
-        })
+        Ok(EncodedRows { bytes, rows })
     }
 }
 
