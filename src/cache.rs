@@ -91,7 +91,7 @@ struct Location {
     len: u64,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct Catalog {
     model: String,
     docs: BTreeMap<String, Location>,
@@ -496,12 +496,7 @@ mod tests {
                 },
                 encoding: "UTF-8".to_string(),
                 content_hash: format!("hash-of-{id}"),
-                sections: Vec::new(),
-                paragraphs: Vec::new(),
-                sentences: Vec::new(),
-                notes: Vec::new(),
-                repairs: Vec::new(),
-                dropped: Vec::new(),
+                ..Document::default()
             },
             annotations: Vec::new(),
         }

@@ -285,7 +285,7 @@ pub struct Dropped {
 }
 
 /// One parsed document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub meta: DocMeta,
     /// Name of the encoding the file was decoded from (`UTF-8`, `GB18030`, `UTF-16LE` ...).

@@ -212,7 +212,7 @@ fn a_rerun_reprocesses_only_the_changed_file_and_a_config_change_rebuilds_all() 
     index(&corpus, &out);
     let m = manifest(&out);
     assert_eq!(m["index_mode"], "full");
-    assert_eq!(m["reprocessed"].as_array().expect("list").len(), 4);
+    assert_eq!(reprocessed(&out).len(), 4);
 }
 
 #[test]

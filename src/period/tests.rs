@@ -34,13 +34,7 @@ impl DocBuilder {
                     ..DocMeta::default()
                 },
                 encoding: "UTF-8".into(),
-                content_hash: String::new(),
-                sections: Vec::new(),
-                paragraphs: Vec::new(),
-                sentences: Vec::new(),
-                notes: Vec::new(),
-                repairs: Vec::new(),
-                dropped: Vec::new(),
+                ..Document::default()
             },
             section: None,
         }
