@@ -76,9 +76,10 @@ struct Header {
     annotations_hash: [u8; 32],
 }
 
-/// What a rerun takes from the cache for an unchanged document.
-pub struct CachedExport {
-    pub export: DocExport,
+/// What a rerun takes from the cache for an unchanged document; its rows borrow the cache's read
+/// buffer until the next read.
+pub struct CachedExport<'a> {
+    pub export: DocExport<'a>,
     /// The source file's encoding, as detected when it was parsed.
     pub encoding: String,
 }
@@ -124,7 +125,7 @@ fn pack_number(name: &str) -> Option<u32> {
 /// for. Made on the worker threads; `Cache::append` stores it.
 pub fn encode(
     doc: &AnnotatedDocument,
-    export: Option<(&str, &DocExport)>,
+    export: Option<(&str, &DocExport<'_>)>,
 ) -> anyhow::Result<Vec<u8>> {
     let annotations = postcard::to_stdvec(doc)?;
     let (export_key, export) = match export {
@@ -165,6 +166,8 @@ pub struct Cache {
     /// Packs opened for reading.
     readers: HashMap<u32, File>,
     writer: Option<PackWriter>,
+    /// Read buffer of `load_export`, reused from document to document.
+    buffer: Vec<u8>,
 }
 
 impl Cache {
@@ -190,6 +193,7 @@ impl Cache {
             docs,
             readers: HashMap::new(),
             writer: None,
+            buffer: Vec::new(),
         }
     }
 
@@ -420,20 +424,23 @@ impl Cache {
         Ok((loc, body, header))
     }
 
-    /// Reads `len` bytes of a record from `start` on and checks them against `hash`.
+    /// Reads `len` bytes of a record from `start` on into `bytes` (replacing what it held) and
+    /// checks them against `hash`.
     fn section(
         &mut self,
         loc: Location,
         start: u64,
         len: u64,
         hash: &[u8; 32],
-    ) -> anyhow::Result<Vec<u8>> {
-        let mut bytes = vec![0u8; usize::try_from(len)?];
-        self.read_at(loc, start, &mut bytes)?;
-        if blake3::hash(&bytes).as_bytes() != hash {
+        bytes: &mut Vec<u8>,
+    ) -> anyhow::Result<()> {
+        bytes.clear();
+        bytes.resize(usize::try_from(len)?, 0);
+        self.read_at(loc, start, bytes)?;
+        if blake3::hash(bytes).as_bytes() != hash {
             bail!("corrupt");
         }
-        Ok(bytes)
+        Ok(())
     }
 
     /// Reads the export part of a document's record if it was made for export settings `key`
@@ -445,7 +452,7 @@ impl Cache {
         doc_id: &str,
         source_hash: Option<&str>,
         key: &str,
-    ) -> Option<CachedExport> {
+    ) -> Option<CachedExport<'_>> {
         let (loc, body, header) = self.header(doc_id).ok()?;
         if source_hash.is_some_and(|hash| header.source_hash != hash)
             || header.export_key != key
@@ -453,10 +460,17 @@ impl Cache {
         {
             return None;
         }
-        let bytes = self
-            .section(loc, body, header.export_len, &header.export_hash)
-            .ok()?;
-        let export = postcard::from_bytes(&bytes).ok()?;
+        let mut buffer = std::mem::take(&mut self.buffer);
+        let read = self.section(
+            loc,
+            body,
+            header.export_len,
+            &header.export_hash,
+            &mut buffer,
+        );
+        self.buffer = buffer;
+        read.ok()?;
+        let export = postcard::from_bytes(&self.buffer).ok()?;
         Some(CachedExport {
             export,
             encoding: header.encoding,
@@ -473,9 +487,15 @@ impl Cache {
         };
         let (loc, body, header) = self.header(doc_id).with_context(invalid)?;
         let start = body + header.export_len;
-        let bytes = self
-            .section(loc, start, header.annotations_len, &header.annotations_hash)
-            .with_context(invalid)?;
+        let mut bytes = Vec::new();
+        self.section(
+            loc,
+            start,
+            header.annotations_len,
+            &header.annotations_hash,
+            &mut bytes,
+        )
+        .with_context(invalid)?;
         postcard::from_bytes(&bytes).with_context(invalid)
     }
 }

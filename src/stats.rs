@@ -104,12 +104,15 @@ pub fn cluster_bootstrap_rates(
     let mut replicates: Vec<Vec<f64>> = vec![Vec::with_capacity(reps); hits.len()];
     let mut sums = vec![0u64; width];
     for _ in 0..reps {
-        sums.iter_mut().for_each(|s| *s = 0);
-        for _ in 0..n {
-            let d = rng.random_range(0..n);
-            for (sum, &cell) in sums.iter_mut().zip(&rows[d * width..(d + 1) * width]) {
-                *sum += cell;
-            }
+        // The width known at compile time for the usual category counts: a row is then added
+        // with a few vector instructions instead of a loop (half the time for 3 categories).
+        match width {
+            2 => draw::<2>(&rows, n, &mut sums, rng),
+            3 => draw::<3>(&rows, n, &mut sums, rng),
+            4 => draw::<4>(&rows, n, &mut sums, rng),
+            5 => draw::<5>(&rows, n, &mut sums, rng),
+            6 => draw::<6>(&rows, n, &mut sums, rng),
+            _ => draw_any(&rows, n, &mut sums, rng),
         }
         for (values, &sum) in replicates.iter_mut().zip(&sums[1..]) {
             values.push(rate_per_10k(sum, sums[0]));
@@ -125,6 +128,32 @@ pub fn cluster_bootstrap_rates(
             )
         })
         .collect()
+}
+
+/// One replicate of `cluster_bootstrap_rates`: `n` documents drawn with replacement, their rows of
+/// `W` cells (`W` = `sums.len()`) added up into `sums`.
+fn draw<const W: usize>(rows: &[u64], n: usize, sums: &mut [u64], rng: &mut ChaCha8Rng) {
+    let (rows, _) = rows.as_chunks::<W>();
+    let mut total = [0u64; W];
+    for _ in 0..n {
+        let row = &rows[rng.random_range(0..n)];
+        for (t, &cell) in total.iter_mut().zip(row) {
+            *t += cell;
+        }
+    }
+    sums.copy_from_slice(&total);
+}
+
+/// `draw` for any width.
+fn draw_any(rows: &[u64], n: usize, sums: &mut [u64], rng: &mut ChaCha8Rng) {
+    let width = sums.len();
+    sums.iter_mut().for_each(|s| *s = 0);
+    for _ in 0..n {
+        let d = rng.random_range(0..n);
+        for (sum, &cell) in sums.iter_mut().zip(&rows[d * width..(d + 1) * width]) {
+            *sum += cell;
+        }
+    }
 }
 
 /// A number with a fixed count of decimals, so that output is byte-identical across runs; a
@@ -214,6 +243,30 @@ mod tests {
         // The interval brackets the point rate: 19 * 10000 / 5500 = 34.545.
         let (low, high) = run(7)[0];
         assert!(low < 34.545 && 34.545 < high, "{low}..{high}");
+    }
+
+    #[test]
+    fn draws_of_a_fixed_width_equal_draws_of_any_width() {
+        let n = 257;
+        for width in 2..=6 {
+            let rows: Vec<u64> = (0..n * width as u64).map(|i| i * 7919 % 1013).collect();
+            let mut fixed = vec![0; width];
+            let mut any = vec![0; width];
+            let mut a = ChaCha8Rng::seed_from_u64(9);
+            let mut b = ChaCha8Rng::seed_from_u64(9);
+            for _ in 0..3 {
+                match width {
+                    2 => draw::<2>(&rows, n as usize, &mut fixed, &mut a),
+                    3 => draw::<3>(&rows, n as usize, &mut fixed, &mut a),
+                    4 => draw::<4>(&rows, n as usize, &mut fixed, &mut a),
+                    5 => draw::<5>(&rows, n as usize, &mut fixed, &mut a),
+                    _ => draw::<6>(&rows, n as usize, &mut fixed, &mut a),
+                }
+                draw_any(&rows, n as usize, &mut any, &mut b);
+                assert_eq!(fixed, any, "width {width}");
+                assert!(any.iter().all(|&s| s > 0), "width {width}: {any:?}");
+            }
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub struct CorpusFile {
     pub path: PathBuf,
     /// Relative to the corpus root, `/` separators.
     pub rel: String,
+    /// Size in bytes when the folder was walked (to group small files into batches of work).
+    pub size: u64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -66,6 +68,7 @@ pub fn discover(root: &Path) -> Result<Discovery, DiscoverError> {
         discovery.files.push(CorpusFile {
             path: root.to_path_buf(),
             rel,
+            size: meta.len(),
         });
         return Ok(discovery);
     }
@@ -129,7 +132,7 @@ impl Walk {
             if meta.is_dir() {
                 self.subfolder(&path, &rel, is_link);
             } else if meta.is_file() {
-                self.file(path, rel, prefix.is_empty());
+                self.file(path, rel, meta.len(), prefix.is_empty());
             }
         }
         Ok(())
@@ -154,7 +157,7 @@ impl Walk {
         }
     }
 
-    fn file(&mut self, path: PathBuf, rel: String, in_root: bool) {
+    fn file(&mut self, path: PathBuf, rel: String, size: u64, in_root: bool) {
         let name = rel.rsplit('/').next().unwrap_or(&rel);
         let lower = name.to_lowercase();
         if in_root && ROOT_CONFIG_FILES.contains(&lower.as_str()) {
@@ -162,7 +165,7 @@ impl Walk {
         }
         let extension = lower.rsplit_once('.').map_or("", |(_, ext)| ext);
         if extension == "txt" || extension == "md" {
-            self.discovery.files.push(CorpusFile { path, rel });
+            self.discovery.files.push(CorpusFile { path, rel, size });
         } else if NEEDS_CONVERSION.contains(&extension) {
             self.skip(
                 &rel,

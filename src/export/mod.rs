@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -208,10 +209,13 @@ struct DocPeriod {
 /// an unchanged document in without reading its annotations; it is only valid for the
 /// `DocExporter::key` it was made with.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct DocExport {
-    passages: EncodedRows,
-    hits: EncodedRows,
-    doc_periods: EncodedRows,
+pub struct DocExport<'a> {
+    #[serde(borrow)]
+    passages: EncodedRows<'a>,
+    #[serde(borrow)]
+    hits: EncodedRows<'a>,
+    #[serde(borrow)]
+    doc_periods: EncodedRows<'a>,
     zones: Vec<(Zone, ZoneCounts)>,
     periods: Vec<PeriodPart>,
 }
@@ -363,7 +367,7 @@ impl Exporter {
 
     /// Adds a document's export made by this exporter's `DocExporter` (or one with the same
     /// `key`), in doc-id order.
-    pub fn absorb(&mut self, export: &DocExport) -> Result<(), ExportError> {
+    pub fn absorb(&mut self, export: &DocExport<'_>) -> Result<(), ExportError> {
         let n_periods = self.period_ids.len();
         let n_categories = self.lexicons.categories.len();
         let fits = export.periods.iter().all(|part| {
@@ -507,7 +511,7 @@ impl DocExporter {
     }
 
     /// Checks one document and makes its rows and counts; nothing is written.
-    pub fn prepare(&self, ad: &AnnotatedDocument) -> Result<DocExport, ExportError> {
+    pub fn prepare(&self, ad: &AnnotatedDocument) -> Result<DocExport<'static>, ExportError> {
         self.validate(ad)?;
         let doc = &ad.doc;
         let meta = &doc.meta;
@@ -742,15 +746,24 @@ impl Exporter {
         )?;
         let n_categories = self.lexicons.categories.len();
         let reps = self.options.bootstrap_reps;
-        for p in 0..self.period_ids.len() {
+        // Each period draws from its own stream of the seeded generator, so the periods are
+        // resampled in parallel with the same numbers as one after the other.
+        let intervals: Vec<Vec<(f64, f64)>> = self
+            .clusters
+            .par_iter()
+            .enumerate()
+            .map(|(p, clusters)| {
+                let tokens: Vec<u64> = clusters.iter().map(|c| c.tokens).collect();
+                let hits: Vec<Vec<u64>> = (0..n_categories)
+                    .map(|c| clusters.iter().map(|d| d.plain[c]).collect())
+                    .collect();
+                let mut rng = ChaCha8Rng::seed_from_u64(self.options.seed);
+                rng.set_stream(p as u64);
+                stats::cluster_bootstrap_rates(&tokens, &hits, reps, &mut rng)
+            })
+            .collect();
+        for (p, intervals) in intervals.iter().enumerate() {
             let clusters = &self.clusters[p];
-            let tokens: Vec<u64> = clusters.iter().map(|c| c.tokens).collect();
-            let hits: Vec<Vec<u64>> = (0..n_categories)
-                .map(|c| clusters.iter().map(|d| d.plain[c]).collect())
-                .collect();
-            let mut rng = ChaCha8Rng::seed_from_u64(self.options.seed);
-            rng.set_stream(p as u64);
-            let intervals = stats::cluster_bootstrap_rates(&tokens, &hits, reps, &mut rng);
             let method = match clusters.len() {
                 0 => "no_documents",
                 1 => "single_document",

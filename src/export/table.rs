@@ -3,6 +3,7 @@
 //! file only takes its final name when `persist` is called, after every file of the export is
 //! complete, so a failed run never leaves a half-written CSV under its real name.
 
+use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -23,10 +24,14 @@ pub fn guard_formula(cell: &str) -> Option<String> {
 /// Rows of one table encoded as CSV bytes (CRLF line ends, the `--excel` guard applied), ready to
 /// be appended to the table's file: what one document contributes to `passages.csv`, `hits.csv`
 /// or `doc_period_frequencies.csv`, made on any thread and kept in the cache for reruns.
+/// Read back from the cache, the bytes borrow the cache's read buffer: a rerun copies each
+/// unchanged document's rows once, from the cache into the CSV file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EncodedRows {
-    /// UTF-8 (a `String` so that postcard stores it in one piece, not byte by byte).
-    pub bytes: String,
+pub struct EncodedRows<'a> {
+    /// UTF-8 CSV (every cell is a `String`); stored by postcard in one piece, not byte by byte,
+    /// and read back without a second UTF-8 check (the cache checks its blake3 hash).
+    #[serde(borrow, with = "serde_bytes")]
+    pub bytes: Cow<'a, [u8]>,
     pub rows: u64,
 }
 
@@ -92,14 +97,14 @@ impl RowEncoder {
     }
 
     /// The bytes and rows encoded since the last call (or since the start).
-    fn take(&mut self) -> Result<EncodedRows, ExportError> {
+    fn take(&mut self) -> Result<EncodedRows<'static>, ExportError> {
         let writer = std::mem::replace(&mut self.writer, Self::csv_writer());
         let rows = std::mem::take(&mut self.rows);
         Self::encoded(self.file, writer, rows)
     }
 
     /// Every row encoded (without the spare writer `take` leaves behind).
-    pub fn finish(self) -> Result<EncodedRows, ExportError> {
+    pub fn finish(self) -> Result<EncodedRows<'static>, ExportError> {
         Self::encoded(self.file, self.writer, self.rows)
     }
 
@@ -107,15 +112,16 @@ impl RowEncoder {
         file: &str,
         writer: csv::Writer<Vec<u8>>,
         rows: u64,
-    ) -> Result<EncodedRows, ExportError> {
+    ) -> Result<EncodedRows<'static>, ExportError> {
         let io_err = |message: String| ExportError::Io {
             path: PathBuf::from(file),
             source: std::io::Error::other(message),
         };
         let bytes = writer.into_inner().map_err(|e| io_err(e.to_string()))?;
-        // Every cell is a `String`, so the CSV is UTF-8.
-        let bytes = String::from_utf8(bytes).map_err(|e| io_err(e.to_string()))?;
-        Ok(EncodedRows { bytes, rows })
+        Ok(EncodedRows {
+            bytes: Cow::Owned(bytes),
+            rows,
+        })
     }
 }
 
@@ -185,9 +191,9 @@ impl TableWriter {
     }
 
     /// Appends rows encoded by a `RowEncoder` of the same table and mode.
-    pub fn write_encoded(&mut self, rows: &EncodedRows) -> Result<(), ExportError> {
+    pub fn write_encoded(&mut self, rows: &EncodedRows<'_>) -> Result<(), ExportError> {
         self.file
-            .write_all(rows.bytes.as_bytes())
+            .write_all(&rows.bytes)
             .map_err(|source| ExportError::Io {
                 path: self.path.clone(),
                 source,
