@@ -168,6 +168,22 @@ fn a_rerun_reprocesses_only_the_changed_file_and_a_config_change_rebuilds_all() 
     assert_eq!(manifest(&out)["index_mode"], "incremental");
     assert_eq!(passages(&out), before);
 
+    // The same lexicon folder named by an absolute path is the same configuration.
+    let lexicons = fs::canonicalize("lexicons").expect("lexicons");
+    let run = mine(
+        &["index"],
+        &[
+            &corpus,
+            Path::new("--out"),
+            &out,
+            Path::new("--lexicons"),
+            &lexicons,
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(stdout(&run).contains("0 re-processed"), "{}", stdout(&run));
+    assert_eq!(manifest(&out)["index_mode"], "incremental");
+
     // One paragraph appended to one paper: only that document changes.
     let file = corpus.join("dong_2023_alliance_strengthening.txt");
     let mut text = fs::read_to_string(&file).expect("read");

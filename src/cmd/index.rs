@@ -131,7 +131,18 @@ impl RunConfig {
             let bytes =
                 fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             let hash = blake3::hash(&bytes).to_hex().to_string();
-            all.update(path.to_string_lossy().as_bytes());
+            // Each file by its name inside the lexicon folder or the corpus (a category's name
+            // is its file's), not the path as typed: `--lexicons lexicons` and an absolute path
+            // to the same folder are the same configuration.
+            let name = match (
+                path.strip_prefix(&args.lexicons),
+                path.strip_prefix(&args.corpus),
+            ) {
+                (Ok(rel), _) => format!("lexicons/{}", rel.display()),
+                (_, Ok(rel)) => format!("corpus/{}", rel.display()),
+                _ => path.display().to_string(),
+            };
+            all.update(name.as_bytes());
             all.update(hash.as_bytes());
             config_files.push((path, hash));
         }
