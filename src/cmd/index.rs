@@ -307,6 +307,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                     .par_bridge()
                     .for_each_with(sender, |sender, batch| {
                         let mut done = Vec::with_capacity(batch.len());
+                        if batch.len() > 1 {
+                            corpus::prefetch(batch.clone().map(|i| &todo[i].file));
+                        }
                         for i in batch.clone() {
                             if cancelled.load(Ordering::Relaxed) {
                                 break;
@@ -633,17 +636,20 @@ fn plan(
     hash: bool,
     skipped: &mut Vec<Skipped>,
 ) -> Vec<Planned> {
-    let sources: Vec<Option<io::Result<(u64, String)>>> = files
-        .par_iter()
-        .map(|file| {
-            hash.then(|| {
-                // Streamed through blake3's buffer: no allocation of the file's size per file.
-                let mut hasher = blake3::Hasher::new();
-                hasher.update_reader(fs::File::open(&file.path)?)?;
-                Ok((hasher.count(), hasher.finalize().to_hex().to_string()))
+    let sources: Vec<Option<io::Result<(u64, String)>>> = if hash {
+        // In the batches the workers use, each read ahead as a whole.
+        batches(files.iter().map(|f| f.size))
+            .into_par_iter()
+            .flat_map_iter(|batch| {
+                if batch.len() > 1 {
+                    corpus::prefetch(files[batch.clone()].iter());
+                }
+                files[batch].iter().map(|file| Some(source_of(&file.path)))
             })
-        })
-        .collect();
+            .collect()
+    } else {
+        files.iter().map(|_| None).collect()
+    };
     let mut seen_ids = BTreeSet::new();
     let mut planned = Vec::with_capacity(files.len());
     for (file, source) in files.into_iter().zip(sources) {
@@ -671,6 +677,14 @@ fn plan(
         planned.push(Planned { file, meta, source });
     }
     planned
+}
+
+/// Size and blake3 hash of a file, streamed through blake3's buffer (no allocation of the file's
+/// size).
+fn source_of(path: &Path) -> io::Result<(u64, String)> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(fs::File::open(path)?)?;
+    Ok((hasher.count(), hasher.finalize().to_hex().to_string()))
 }
 
 /// Refuses an output folder holding things `mine` did not write, so that a mistyped `--out`

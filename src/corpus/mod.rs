@@ -21,6 +21,26 @@ pub fn load_document(
     Ok((parse_document(&bytes, meta)?, bytes.len() as u64))
 }
 
+/// Asks the kernel to start reading `files` into memory now, in the background, so that reading
+/// them one after another later does not wait on the disk for each (70,000 news stories of 1.5 KB
+/// not in memory wait about as long for the disk one by one as they take to process). A file that
+/// cannot be opened is left for `load_document` to report.
+pub fn prefetch<'a>(files: impl Iterator<Item = &'a discover::CorpusFile>) {
+    #[cfg(target_os = "linux")]
+    for file in files {
+        use std::os::fd::AsRawFd;
+        if let Ok(f) = fs::File::open(&file.path) {
+            // SAFETY: the descriptor is open while `f` lives; the call only gives a hint, and a
+            // failure leaves the file to be read on demand.
+            unsafe {
+                libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = files;
+}
+
 /// Decodes and parses the bytes of one corpus file (for a caller that has read them already).
 /// The error is the one-line reason the file is skipped.
 pub fn parse_document(bytes: &[u8], meta: DocMeta) -> Result<Document, String> {
