@@ -202,10 +202,16 @@ impl Cache {
     /// temporary files). Only call this with the output folder's lock held.
     pub fn open_for_writing(out: &Path) -> anyhow::Result<Cache> {
         let cache = Cache::open(out);
-        let Ok(entries) = fs::read_dir(&cache.dir) else {
-            return Ok(cache);
+        cache.remove_stale()?;
+        Ok(cache)
+    }
+
+    /// Removes every file in the cache folder but the catalog and the packs it names.
+    fn remove_stale(&self) -> anyhow::Result<()> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Ok(());
         };
-        let live = cache.live_packs();
+        let live = self.live_packs();
         for entry in entries {
             let entry = entry?;
             let name = entry.file_name();
@@ -219,7 +225,7 @@ impl Cache {
                     .with_context(|| format!("cannot remove {}", entry.path().display()))?;
             }
         }
-        Ok(cache)
+        Ok(())
     }
 
     /// Bytes of live records per pack.
@@ -298,7 +304,7 @@ impl Cache {
 
     /// Makes this run's records durable and the catalog name them: syncs the pack, compacts the
     /// packs when they are mostly dead records, writes the catalog under a temporary name and
-    /// renames it into place, then removes the packs it no longer names.
+    /// renames it into place, then removes the packs (and anything else) it does not name.
     pub fn commit(mut self) -> anyhow::Result<()> {
         self.finish_pack()?;
         let live = self.live_packs();
@@ -330,17 +336,7 @@ impl Cache {
         let path = self.dir.join(CATALOG);
         tmp.persist(&path)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        let live = self.live_packs();
-        for entry in fs::read_dir(&self.dir)? {
-            let entry = entry?;
-            if pack_number(&entry.file_name().to_string_lossy())
-                .is_some_and(|pack| !live.contains_key(&pack))
-            {
-                fs::remove_file(entry.path())
-                    .with_context(|| format!("cannot remove {}", entry.path().display()))?;
-            }
-        }
-        Ok(())
+        self.remove_stale()
     }
 
     fn finish_pack(&mut self) -> anyhow::Result<()> {

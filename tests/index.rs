@@ -40,6 +40,16 @@ fn corpus_copy(tmp: &Path) -> PathBuf {
     corpus
 }
 
+/// A copy of the shipped corpus indexed into `out` beside it; the folder lives as long as the
+/// `TempDir`.
+fn indexed_copy() -> (TempDir, PathBuf, PathBuf) {
+    let tmp = TempDir::new().expect("temp dir");
+    let corpus = corpus_copy(tmp.path());
+    let out = tmp.path().join("out");
+    index(&corpus, &out);
+    (tmp, corpus, out)
+}
+
 fn index(corpus: &Path, out: &Path) -> Output {
     let o = Command::new(env!("CARGO_BIN_EXE_mine"))
         .arg("index")
@@ -156,10 +166,7 @@ fn the_shipped_corpus_gives_clean_whole_attributed_sentences() {
 
 #[test]
 fn a_rerun_reprocesses_only_the_changed_file_and_a_config_change_rebuilds_all() {
-    let tmp = TempDir::new().expect("temp dir");
-    let corpus = corpus_copy(tmp.path());
-    let out = tmp.path().join("out");
-    index(&corpus, &out);
+    let (_tmp, corpus, out) = indexed_copy();
     let before = passages(&out);
 
     // Unchanged: nothing re-processed, identical output.
@@ -439,10 +446,7 @@ fn assert_same_csvs(a: &Path, b: &Path, what: &str) {
 
 #[test]
 fn a_rerun_after_a_change_writes_the_same_bytes_as_a_full_run_of_the_changed_corpus() {
-    let tmp = TempDir::new().expect("temp dir");
-    let corpus = corpus_copy(tmp.path());
-    let out = tmp.path().join("out");
-    index(&corpus, &out);
+    let (tmp, corpus, out) = indexed_copy();
 
     // One paper changed, one deleted: the rerun splices the three others from the cache.
     let file = corpus.join("dong_2023_alliance_strengthening.txt");
@@ -522,10 +526,7 @@ fn cache_files(out: &Path) -> Vec<String> {
 
 #[test]
 fn a_broken_or_foreign_cache_is_reprocessed_never_misread() {
-    let tmp = TempDir::new().expect("temp dir");
-    let corpus = corpus_copy(tmp.path());
-    let out = tmp.path().join("out");
-    index(&corpus, &out);
+    let (_tmp, corpus, out) = indexed_copy();
     let before = csvs(&out);
     let cache = out.join("cache");
     assert_eq!(cache_files(&out), ["catalog.bin", "pack-000001.bin"]);
@@ -585,10 +586,7 @@ fn a_broken_or_foreign_cache_is_reprocessed_never_misread() {
 
 #[test]
 fn reruns_that_change_a_file_each_keep_the_cache_compact() {
-    let tmp = TempDir::new().expect("temp dir");
-    let corpus = corpus_copy(tmp.path());
-    let out = tmp.path().join("out");
-    index(&corpus, &out);
+    let (_tmp, corpus, out) = indexed_copy();
     let size = |out: &Path| -> u64 {
         fs::read_dir(out.join("cache"))
             .expect("cache")

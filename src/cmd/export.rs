@@ -66,7 +66,7 @@ fn check_annotations_are_current(
     let mut files = lexicons.files();
     files.push(periods.to_path_buf());
     for file in files {
-        let hash = export::manifest::blake3_file(&file)
+        let (_, hash) = export::manifest::size_and_blake3(&file)
             .with_context(|| format!("cannot read {}", file.display()))?;
         anyhow::ensure!(
             indexed.contains(&hash.as_str()),

@@ -307,9 +307,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
                     .par_bridge()
                     .for_each_with(sender, |sender, batch| {
                         let mut done = Vec::with_capacity(batch.len());
-                        if batch.len() > 1 {
-                            corpus::prefetch(batch.clone().map(|i| &todo[i].file));
-                        }
+                        corpus::prefetch(batch.clone().map(|i| &todo[i].file));
                         for i in batch.clone() {
                             if cancelled.load(Ordering::Relaxed) {
                                 break;
@@ -641,10 +639,10 @@ fn plan(
         batches(files.iter().map(|f| f.size))
             .into_par_iter()
             .flat_map_iter(|batch| {
-                if batch.len() > 1 {
-                    corpus::prefetch(files[batch.clone()].iter());
-                }
-                files[batch].iter().map(|file| Some(source_of(&file.path)))
+                corpus::prefetch(files[batch.clone()].iter());
+                files[batch]
+                    .iter()
+                    .map(|file| Some(manifest::size_and_blake3(&file.path)))
             })
             .collect()
     } else {
@@ -677,14 +675,6 @@ fn plan(
         planned.push(Planned { file, meta, source });
     }
     planned
-}
-
-/// Size and blake3 hash of a file, streamed through blake3's buffer (no allocation of the file's
-/// size).
-fn source_of(path: &Path) -> io::Result<(u64, String)> {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(fs::File::open(path)?)?;
-    Ok((hasher.count(), hasher.finalize().to_hex().to_string()))
 }
 
 /// Refuses an output folder holding things `mine` did not write, so that a mistyped `--out`

@@ -133,11 +133,12 @@ impl Manifest {
     }
 }
 
-/// The blake3 hash of a file, hex.
-pub fn blake3_file(path: &Path) -> std::io::Result<String> {
+/// The size and blake3 hash (hex) of a file, streamed through blake3's buffer (no allocation of
+/// the file's size).
+pub fn size_and_blake3(path: &Path) -> std::io::Result<(u64, String)> {
     let mut hasher = blake3::Hasher::new();
     hasher.update_reader(fs::File::open(path)?)?;
-    Ok(hasher.finalize().to_hex().to_string())
+    Ok((hasher.count(), hasher.finalize().to_hex().to_string()))
 }
 
 /// Writes `<out>/manifest.json` (pretty JSON) to a temporary file and renames it into place.
