@@ -7,8 +7,9 @@
 # Builds the release binaries, generates the corpora with examples/gencorpus.rs (seeded, so the
 # same bytes every time) under $WORK (default /tmp/mine-bench), and prints for each corpus the
 # throughput of `mine index` on $JOBS threads, the throughput of bare jieba-rs segmentation of the
-# same files on $JOBS threads measured in the same run, their ratio, and the peak RSS; then an
-# incremental rerun after changing one file, and search latency over the index.
+# same files on $JOBS threads measured in the same run, their ratio, and the peak RSS; then the
+# ceiling that indexing alone puts on that ratio (examples/tantivy_baseline.rs), an incremental
+# rerun after changing one file, and search latency over the index.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ mkdir -p "$WORK"
 
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 cargo build --release --quiet --bin mine --example gencorpus --example jieba_baseline \
-  --example search_latency
+  --example tantivy_baseline --example search_latency
 BIN=target/release
 MINE=$BIN/mine
 
@@ -70,6 +71,11 @@ if [ -z "$QUICK" ]; then
   gen large$MB $((MB * 107 / 100)) 2000 >/dev/null
   index_row "large$MB"
 fi
+
+# The ceiling: bare jieba-rs, then bare tantivy taking the same tokens (one field with positions,
+# nothing stored), on the first corpus.
+echo "ceiling on mixed$MB (segmentation and indexing alone, everything else free):"
+$BIN/examples/tantivy_baseline "$WORK/mixed$MB" "$JOBS" | sed 's/^/  /'
 
 # Incremental rerun: one file of the first corpus changed.
 corpus=$WORK/mixed$MB
