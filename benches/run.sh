@@ -3,6 +3,7 @@
 #
 #   benches/run.sh                 # 100 MB and 200 MB corpora, 70,000 small files, rerun, search
 #   MB=20 QUICK=1 benches/run.sh   # a quick look: one 20 MB corpus, no 200 MB / small-files runs
+#   PAIRS=5 benches/run.sh         # more back-to-back small/large pairs (default 3)
 #
 # Builds the release binaries, generates the corpora with examples/gencorpus.rs (seeded, so the
 # same bytes every time) under $WORK (default /tmp/mine-bench), and prints for each corpus the
@@ -17,6 +18,7 @@ MB=${MB:-100}
 JOBS=${JOBS:-2}
 WORK=${WORK:-/tmp/mine-bench}
 QUICK=${QUICK:-}
+PAIRS=${PAIRS:-3}
 mkdir -p "$WORK"
 
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
@@ -70,6 +72,31 @@ if [ -z "$QUICK" ]; then
   index_row "small$MB"
   gen large$MB $((MB * 107 / 100)) 2000 >/dev/null
   index_row "large$MB"
+
+  # The rows above are single runs minutes apart, on a machine whose speed drifts by tens of
+  # percent: the small-files figure is taken from pairs run back to back (small files, then
+  # large), as the median of the pairs' ratios of CPU time per byte.
+  echo "small$MB against large$MB, $PAIRS pairs back to back (CPU s of mine index):"
+  small_bytes=$(find "$WORK/small$MB" -name '*.txt' -printf '%s\n' | awk '{s += $1} END {print s}')
+  large_bytes=$(find "$WORK/large$MB" -name '*.txt' -printf '%s\n' | awk '{s += $1} END {print s}')
+  ratios=()
+  for pair in $(seq "$PAIRS"); do
+    for name in small$MB large$MB; do
+      rm -rf "$WORK/out-$name"
+      sync
+      /usr/bin/time -f '%U %S' -o "$WORK/cpu-$name.txt" $MINE index "$WORK/$name" \
+        --out "$WORK/out-$name" -j "$JOBS" --period-fallback document >/dev/null
+    done
+    small=$(awk '{print $1 + $2}' "$WORK/cpu-small$MB.txt")
+    large=$(awk '{print $1 + $2}' "$WORK/cpu-large$MB.txt")
+    ratio=$(awk -v a="$small" -v b="$large" -v x="$small_bytes" -v y="$large_bytes" \
+      'BEGIN {printf "%.3f", (a / x) / (b / y)}')
+    ratios+=("$ratio")
+    echo "  pair $pair: $small s against $large s = ${ratio}x"
+  done
+  printf '%s\n' "${ratios[@]}" | sort -n |
+    awk '{r[NR] = $1} END {m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2;
+      printf "  median %.3fx the CPU per byte of large files (target: within 1.25x)\n", m}'
 fi
 
 # The ceiling: bare jieba-rs, then bare tantivy taking the same tokens (one field with positions,
@@ -77,20 +104,23 @@ fi
 echo "ceiling on mixed$MB (segmentation and indexing alone, everything else free):"
 $BIN/examples/tantivy_baseline "$WORK/mixed$MB" "$JOBS" | sed 's/^/  /'
 
-# Incremental rerun: one file of the first corpus changed.
+# Incremental rerun: one file of the first corpus changed, three times over (each rerun appends
+# another sentence, so each has one changed file to re-process).
 corpus=$WORK/mixed$MB
 first=$(find "$corpus" -name 'doc_*.txt' | sort | awk 'NR == 1')
 cp "$first" "$WORK/saved.txt"
-printf '\n美国对盟友的延伸威慑承诺再次受到质疑。\n' >>"$first"
-# Flush what the earlier runs wrote (about 1.5 GB), so that the kernel's write-back of their
-# output is not timed as the rerun's.
-sync
-/usr/bin/time -v -o "$WORK/time-rerun.txt" $MINE index "$corpus" --out "$WORK/out-mixed$MB" -j "$JOBS" \
-  --period-fallback document >/dev/null
-cp "$WORK/saved.txt" "$first"
 full=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time-mixed$MB.txt")
-rerun=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time-rerun.txt")
-echo "incremental rerun after changing one file: ${rerun} s = $(awk -v a="$rerun" -v b="$full" 'BEGIN {printf "%.1f", 100*a/b}')% of the full run (${full} s)"
+for n in 1 2 3; do
+  printf '\n美国对盟友的延伸威慑承诺再次受到质疑（%s）。\n' "$n" >>"$first"
+  # Flush what the earlier runs wrote (about 1.5 GB), so that the kernel's write-back of their
+  # output is not timed as the rerun's.
+  sync
+  /usr/bin/time -v -o "$WORK/time-rerun.txt" $MINE index "$corpus" --out "$WORK/out-mixed$MB" \
+    -j "$JOBS" --period-fallback document >/dev/null
+  rerun=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time-rerun.txt")
+  echo "incremental rerun $n after changing one file: ${rerun} s = $(awk -v a="$rerun" -v b="$full" 'BEGIN {printf "%.1f", 100*a/b}')% of the full run (${full} s)"
+done
+cp "$WORK/saved.txt" "$first"
 
 # Search latency in one process over the first corpus's index.
 $BIN/examples/search_latency "$WORK/out-mixed$MB" lexicons 50
