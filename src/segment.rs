@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
 use jieba_rs::Jieba;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 use crate::lexicon::LexiconSet;
@@ -68,10 +68,26 @@ pub struct SegmenterSettings {
     pub jieba_rs_version: &'static str,
 }
 
+/// The words a segmenter added to jieba's default dictionary, each with the frequency it was
+/// given, in the order they were added, and the HMM setting: enough to build the very same
+/// segmenter again without the lexicon folder (`Segmenter::from_record`). `mine index` keeps it
+/// with each commit of the index, so that `mine search` cuts queries as the sentences were cut.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmenterRecord {
+    pub hmm: bool,
+    pub user_words: Vec<(String, usize)>,
+}
+
+/// A jieba dictionary, and the user words it was given.
+struct Built {
+    jieba: Jieba,
+    user_words: Vec<(String, usize)>,
+}
+
 /// A jieba dictionary being built on another thread, then kept.
 struct LazyJieba {
-    jieba: OnceLock<Jieba>,
-    build: Mutex<Option<JoinHandle<Jieba>>>,
+    jieba: OnceLock<Built>,
+    build: Mutex<Option<JoinHandle<Built>>>,
 }
 
 #[derive(Clone)]
@@ -110,27 +126,68 @@ impl Segmenter {
             .map(|(w, _)| w.as_str())
             .collect::<std::collections::HashSet<_>>()
             .len();
+        Ok(Segmenter::build(words, options, user_words))
+    }
+
+    /// The segmenter `record` describes: the same words with the same frequencies, added in the
+    /// same order, so it cuts every text as the one that made the record did.
+    pub fn from_record(record: &SegmenterRecord) -> Segmenter {
+        let words: Vec<(String, Option<usize>)> = record
+            .user_words
+            .iter()
+            .map(|(word, freq)| (word.clone(), Some(*freq)))
+            .collect();
+        let distinct = words
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        let options = SegmenterOptions {
+            hmm: record.hmm,
+            ..SegmenterOptions::default()
+        };
+        Segmenter::build(words, options, distinct)
+    }
+
+    fn build(
+        words: Vec<(String, Option<usize>)>,
+        options: SegmenterOptions,
+        user_words: usize,
+    ) -> Segmenter {
         // Building jieba's dictionary takes about 0.15 s: it goes on in the background while the
         // run checks its other files and plans, and the first cut waits for it.
         let build = std::thread::spawn(move || {
             let mut jieba = Jieba::new();
-            for (word, freq) in &words {
+            let mut added = Vec::with_capacity(words.len());
+            for (word, freq) in words {
                 let freq = freq.unwrap_or_else(|| match options.frequency {
-                    UserFrequency::Suggested => jieba.suggest_freq(word).max(MIN_USER_FREQ),
+                    UserFrequency::Suggested => jieba.suggest_freq(&word).max(MIN_USER_FREQ),
                     UserFrequency::Fixed(f) => f,
                 });
-                jieba.add_word(word, Some(freq), None);
+                jieba.add_word(&word, Some(freq), None);
+                added.push((word, freq));
             }
-            jieba
+            Built {
+                jieba,
+                user_words: added,
+            }
         });
-        Ok(Segmenter {
+        Segmenter {
             jieba: Arc::new(LazyJieba {
                 jieba: OnceLock::new(),
                 build: Mutex::new(Some(build)),
             }),
             options,
             user_words,
-        })
+        }
+    }
+
+    /// What `from_record` needs to build this segmenter again (waits for the dictionary).
+    pub fn record(&self) -> SegmenterRecord {
+        SegmenterRecord {
+            hmm: self.options.hmm,
+            user_words: self.built().user_words.clone(),
+        }
     }
 
     /// Waits until the dictionary is built (the first cut waits anyway): for timing start-up.
@@ -139,6 +196,10 @@ impl Segmenter {
     }
 
     fn jieba(&self) -> &Jieba {
+        &self.built().jieba
+    }
+
+    fn built(&self) -> &Built {
         let lazy = &self.jieba;
         lazy.jieba.get_or_init(|| {
             let build = lazy
@@ -316,6 +377,34 @@ mod tests {
         assert_ne!(words(&plain, text), vec!["尹锡悦", "出席", "戴维营峰会"]);
         assert_eq!(words(&seg, text), vec!["尹锡悦", "出席", "戴维营峰会"]);
         assert_eq!(seg.settings().user_words, 2);
+    }
+
+    #[test]
+    fn a_segmenter_built_from_its_record_cuts_the_seeds_alike() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let lexicons = LexiconSet::load(&root.join("lexicons")).unwrap();
+        let seg = Segmenter::new(&lexicons, Some(&root.join("lexicons/userdict.txt"))).unwrap();
+        let record = seg.record();
+        assert!(record.user_words.len() >= seg.settings().user_words);
+        let again = Segmenter::from_record(&record);
+        assert_eq!(again.record(), record);
+        assert_eq!(again.settings(), seg.settings());
+        let plain = Segmenter::new(&LexiconSet::default(), None).unwrap();
+        let (mut lines, mut differ_from_plain) = (0, 0);
+        for entry in std::fs::read_dir(root.join("corpus")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            for line in std::fs::read_to_string(&path).unwrap().lines() {
+                assert_eq!(again.tokens(line), seg.tokens(line), "{line}");
+                differ_from_plain += usize::from(plain.tokens(line) != seg.tokens(line));
+                lines += 1;
+            }
+        }
+        assert!(lines > 1_000, "{lines}");
+        // The record is what makes the difference: without the user words many lines cut apart.
+        assert!(differ_from_plain > 100, "{differ_from_plain}");
     }
 
     #[test]

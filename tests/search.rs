@@ -331,11 +331,59 @@ fn exit_codes_say_found_nothing_or_error() {
         .expect("run mine");
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("run `mine index CORPUS` first"));
-    // Queries must be cut like the index: no lexicon folder is an error, not a silent fallback.
-    let no_lexicons = f.search(&[TERM, "--lexicons", "no/such/folder"]);
-    assert_eq!(no_lexicons.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&no_lexicons.stderr).contains("no lexicon folder no/such/folder")
+}
+
+#[test]
+fn queries_are_cut_with_the_dictionary_the_index_recorded_not_the_lexicon_folder() {
+    let f = fixture();
+    let all = json_lines(&f.search(&[TERM, "--format", "json", "--limit", "1000"]));
+    assert!(all.len() > 10, "{}", all.len());
+    // From another folder, with no lexicon folder at all: the index's own record cuts 延伸威慑
+    // as the one word it was indexed as (plain jieba would cut 延伸 + 威慑 and find nothing).
+    let elsewhere = TempDir::new().expect("temp dir");
+    let moved = f
+        .command(&[TERM, "--format", "json", "--limit", "1000"])
+        .current_dir(elsewhere.path())
+        .output()
+        .expect("run mine");
+    assert_eq!(moved.status.code(), Some(0), "{}", stdout(&moved));
+    assert_eq!(keys(&json_lines(&moved)), keys(&all));
+    // A lexicon folder that has changed since (here: one without any category) is not used.
+    let lexicons = elsewhere.path().join("lexicons");
+    std::fs::create_dir(&lexicons).expect("lexicon folder");
+    let lexicons = lexicons.to_str().expect("a UTF-8 temp path");
+    let with_other = f.search(&[
+        TERM,
+        "--format",
+        "json",
+        "--limit",
+        "1000",
+        "--lexicons",
+        lexicons,
+    ]);
+    assert_eq!(with_other.status.code(), Some(0));
+    assert_eq!(keys(&json_lines(&with_other)), keys(&all));
+    // --count lists the periods of the scheme the index was built with, in its order.
+    let counts = f
+        .command(&[TERM, "--count", "--format", "csv"])
+        .current_dir(elsewhere.path())
+        .output()
+        .expect("run mine");
+    let periods: Vec<String> = stdout(&counts)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            "earlier",
+            "obama",
+            "trump1",
+            "biden",
+            "trump2",
+            "unattributed"
+        ]
     );
 }
 

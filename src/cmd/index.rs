@@ -219,6 +219,15 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         index.indexed_docs()?
     };
     let mut writer = index.writer()?;
+    writer.record_periods(
+        config
+            .pipeline
+            .periods
+            .ids()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    );
     let current: BTreeSet<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
     if rebuild_all {
         writer.delete_all()?;

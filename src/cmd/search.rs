@@ -77,8 +77,9 @@ pub struct Args {
     /// Print only the number of matching sentences per period.
     #[arg(long)]
     pub count: bool,
-    /// The lexicon folder the index was built with: queries are cut with the same user
-    /// dictionary as the sentences.
+    /// The lexicon folder the index was built with, read only for an index made by an older
+    /// mine: an index records the dictionary its sentences were cut with, and queries are cut
+    /// with that.
     #[arg(long, default_value = "lexicons")]
     pub lexicons: PathBuf,
 }
@@ -113,8 +114,16 @@ struct CountRow<'a> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let segmenter = query_segmenter(&args.lexicons)?;
-    let index = SentenceIndex::open(&args.out.join("index"), segmenter)?;
+    let dir = args.out.join("index");
+    // Queries are cut with the segmenter the index records; an index from an older mine records
+    // none, and the lexicon folder stands in for it.
+    let (index, recorded_periods) = match SentenceIndex::open_recorded(&dir)? {
+        Some((index, record)) => (index, Some(record.periods)),
+        None => (
+            SentenceIndex::open(&dir, query_segmenter(&args.lexicons)?)?,
+            None,
+        ),
+    };
     let request = SearchRequest {
         query: args.query.join(" "),
         period: args.period.clone(),
@@ -127,7 +136,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     let mut out = io::stdout().lock();
     if args.count {
         let counts = index.count_by_period(&request)?;
-        let order = period_order(&args.lexicons, &counts)?;
+        let scheme = match recorded_periods {
+            Some(periods) => periods,
+            None => scheme_periods(&args.lexicons)?,
+        };
+        let order = period_order(scheme, &counts);
         print_counts(&mut out, args.format, &order, &counts)?;
         return Ok(if counts.is_empty() {
             Exit::NoMatch
@@ -226,18 +239,17 @@ fn csv_error(err: csv::Error) -> anyhow::Error {
     }
 }
 
-/// Periods in the order of the scheme (`lexicons/periods.toml`, or the shipped order when it cannot
-/// be read), then any other period found, then `unattributed`.
-/// Periods in scheme order, then any other period the index holds, then `unattributed`.
-fn period_order(
-    lexicon_dir: &Path,
-    counts: &BTreeMap<String, usize>,
-) -> anyhow::Result<Vec<String>> {
-    let scheme: Vec<String> = PeriodScheme::load(&lexicon_dir.join("periods.toml"))?
+/// The period ids of `lexicons/periods.toml`, for an index that records none.
+fn scheme_periods(lexicon_dir: &Path) -> anyhow::Result<Vec<String>> {
+    Ok(PeriodScheme::load(&lexicon_dir.join("periods.toml"))?
         .ids()
         .into_iter()
         .map(str::to_string)
-        .collect();
+        .collect())
+}
+
+/// Periods in scheme order, then any other period the index holds, then `unattributed`.
+fn period_order(scheme: Vec<String>, counts: &BTreeMap<String, usize>) -> Vec<String> {
     let mut order = scheme.clone();
     order.extend(
         counts
@@ -246,7 +258,7 @@ fn period_order(
             .cloned(),
     );
     order.push(UNATTRIBUTED.to_string());
-    Ok(order)
+    order
 }
 
 fn print_counts(

@@ -10,7 +10,10 @@
 //! Safety of the data on disk rests on tantivy: a commit is atomic (an interrupted run leaves the
 //! last commit searchable, and old segments are only garbage-collected after a new commit), and
 //! tantivy's writer lock keeps two writers apart. A marker file `mine-index.json` records the
-//! schema version and tells our index apart from any other folder.
+//! schema version and tells our index apart from any other folder. Each commit carries a
+//! `CommitRecord` (tantivy's commit payload, written with the commit): the segmenter the rows were
+//! cut with and the scheme's periods, so that `mine search` cuts a query exactly as the sentences
+//! were cut without reading the lexicon folder, which may have changed since.
 
 mod collector;
 pub mod kwic;
@@ -31,7 +34,7 @@ pub use schema::{Fields, SCHEMA_VERSION};
 pub use search::{SearchError, SearchHit, SearchRequest, SearchResults};
 pub use writer::{RowBuilder, SentenceRows, SentenceWriter};
 
-use crate::segment::Segmenter;
+use crate::segment::{Segmenter, SegmenterRecord};
 use tokenizer::MineTokenizer;
 
 /// The marker file of a mine index, next to tantivy's `meta.json`.
@@ -72,7 +75,26 @@ pub enum IndexError {
     },
     #[error("document `{doc}`: {message}")]
     Annotation { doc: String, message: String },
+    #[error(
+        "the index in {} records its segmenter in a form this mine cannot read ({message}): \
+         rebuild it with `mine index --force`",
+        dir.display()
+    )]
+    Record { dir: PathBuf, message: String },
 }
+
+/// What each commit of the index records beside its rows (see the module comment).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitRecord {
+    /// Always `RECORD_FORMAT`.
+    format: String,
+    /// The segmenter every row of the index was cut with.
+    pub segmenter: SegmenterRecord,
+    /// The period ids of the scheme the rows were attributed with, in the scheme's order.
+    pub periods: Vec<String>,
+}
+
+const RECORD_FORMAT: &str = "mine commit record 1";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Marker {
@@ -130,35 +152,39 @@ impl SentenceIndex {
     /// Opens an existing index for searching (and writing). A missing index is an error that
     /// tells the user to run `mine index` first.
     pub fn open(dir: &Path, segmenter: Segmenter) -> Result<SentenceIndex, IndexError> {
-        let no_index = || IndexError::NoIndex {
-            dir: dir.to_path_buf(),
-        };
-        let Some(version) = read_marker(dir)? else {
-            let has_entries = fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
-            return Err(if has_entries {
-                IndexError::NotAnIndex {
-                    dir: dir.to_path_buf(),
-                }
-            } else {
-                no_index()
-            });
-        };
-        check_version(dir, version)?;
-        if !dir.join("meta.json").exists() {
-            return Err(no_index());
-        }
-        let index = Index::open_in_dir(dir).map_err(|source| IndexError::Tantivy {
+        let index = open_existing(dir)?;
+        SentenceIndex::from_index(dir, index, segmenter)
+    }
+
+    /// Opens an existing index for searching with the segmenter its last commit recorded, and
+    /// gives back that record; `None` for an index committed without one (by an older `mine`).
+    pub fn open_recorded(dir: &Path) -> Result<Option<(SentenceIndex, CommitRecord)>, IndexError> {
+        let index = open_existing(dir)?;
+        let metas = index.load_metas().map_err(|source| IndexError::Tantivy {
             dir: dir.to_path_buf(),
             source,
         })?;
-        if index.schema() != schema::build().0 {
-            return Err(IndexError::SchemaVersion {
+        let Some(payload) = metas.payload else {
+            return Ok(None);
+        };
+        let record = serde_json::from_str::<CommitRecord>(&payload)
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                if r.format == RECORD_FORMAT {
+                    Ok(r)
+                } else {
+                    Err(format!("format `{}`", r.format))
+                }
+            })
+            .map_err(|message| IndexError::Record {
                 dir: dir.to_path_buf(),
-                found: format!("{version} (with other fields)"),
-                expected: SCHEMA_VERSION,
-            });
-        }
-        SentenceIndex::from_index(dir, index, segmenter)
+                message,
+            })?;
+        let segmenter = Segmenter::from_record(&record.segmenter);
+        Ok(Some((
+            SentenceIndex::from_index(dir, index, segmenter)?,
+            record,
+        )))
     }
 
     fn from_index(
@@ -216,6 +242,50 @@ impl SentenceIndex {
             source,
         }
     }
+}
+
+/// The tantivy index of the existing mine index in `dir`, after checking the marker, the schema
+/// version and the fields.
+fn open_existing(dir: &Path) -> Result<Index, IndexError> {
+    let no_index = || IndexError::NoIndex {
+        dir: dir.to_path_buf(),
+    };
+    let Some(version) = read_marker(dir)? else {
+        let has_entries = fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
+        return Err(if has_entries {
+            IndexError::NotAnIndex {
+                dir: dir.to_path_buf(),
+            }
+        } else {
+            no_index()
+        });
+    };
+    check_version(dir, version)?;
+    if !dir.join("meta.json").exists() {
+        return Err(no_index());
+    }
+    let index = Index::open_in_dir(dir).map_err(|source| IndexError::Tantivy {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
+    if index.schema() != schema::build().0 {
+        return Err(IndexError::SchemaVersion {
+            dir: dir.to_path_buf(),
+            found: format!("{version} (with other fields)"),
+            expected: SCHEMA_VERSION,
+        });
+    }
+    Ok(index)
+}
+
+/// The record a commit carries: `segmenter`'s dictionary and the scheme's `periods`.
+fn commit_record(segmenter: &Segmenter, periods: &[String]) -> String {
+    let record = CommitRecord {
+        format: RECORD_FORMAT.to_string(),
+        segmenter: segmenter.record(),
+        periods: periods.to_vec(),
+    };
+    serde_json::to_string(&record).expect("a commit record always serialises")
 }
 
 /// Deletes the index in `dir`, only if it is a mine index (for `--force` across schema versions).

@@ -715,3 +715,32 @@ fn pages_and_counts_are_exact_across_segments() {
         .collect();
     assert_eq!(counts, expected);
 }
+
+#[test]
+fn a_commit_records_the_segmenter_and_periods_that_search_then_uses() {
+    let tmp = TempDir::new().expect("temp dir");
+    let dir = tmp.path().join("index");
+    // A segmenter with the lexicon's words: 延伸威慑 is one token, as plain jieba never cuts it.
+    let with_terms = Segmenter::new(&lexicons(), None).expect("segmenter");
+    let index = SentenceIndex::create_or_open(&dir, with_terms.clone()).expect("create");
+    let mut doc = alpha();
+    for (sentence, annotation) in doc.doc.sentences.iter().zip(&mut doc.annotations) {
+        annotation.tokens = with_terms.tokens(&sentence.text);
+    }
+    let mut writer = index.writer().expect("writer");
+    writer.record_periods(vec!["obama".into(), "biden".into()]);
+    writer.add(&doc, &lexicons()).expect("add");
+    writer.commit().expect("commit");
+
+    let (recorded, record) = SentenceIndex::open_recorded(&dir)
+        .expect("open")
+        .expect("the commit carries a record");
+    assert_eq!(record.segmenter, with_terms.record());
+    assert_eq!(record.periods, ["obama", "biden"]);
+    let term = SearchRequest::new("延伸威慑");
+    assert_eq!(found(&recorded, &term), found(&index, &term));
+    assert!(!found(&recorded, &term).is_empty());
+    // The placeholder segmenter cuts the query apart and misses the indexed word.
+    let placeholder = SentenceIndex::open(&dir, segmenter()).expect("open");
+    assert!(found(&placeholder, &term).is_empty());
+}

@@ -15,7 +15,7 @@ use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::schema::Fields;
 use super::tokenizer::{encode_cut, encode_sub};
-use super::{IndexError, SentenceIndex};
+use super::{IndexError, SentenceIndex, commit_record};
 use crate::lexicon::LexiconSet;
 use crate::model::{AnnotatedDocument, DocMeta};
 use crate::segment::Segmenter;
@@ -109,6 +109,7 @@ impl SentenceIndex {
             fields: self.fields,
             dir: self.dir.clone(),
             segmenter: self.segmenter.clone(),
+            periods: Vec::new(),
         })
     }
 }
@@ -119,9 +120,17 @@ pub struct SentenceWriter {
     fields: Fields,
     dir: std::path::PathBuf,
     segmenter: Segmenter,
+    /// The scheme's period ids, for the commit record.
+    periods: Vec<String>,
 }
 
 impl SentenceWriter {
+    /// The period ids of the scheme the rows are attributed with, in order: the commit records
+    /// them, so that `mine search --count` lists periods in that order without the lexicons.
+    pub fn record_periods(&mut self, periods: Vec<String>) {
+        self.periods = periods;
+    }
+
     /// Deletes every row of document `id` (applied at commit, before the rows added after it).
     pub fn delete_doc(&mut self, id: &str) {
         self.writer
@@ -167,11 +176,22 @@ impl SentenceWriter {
         Ok(n)
     }
 
-    /// Makes every change since the writer was opened visible at once, then waits for merges.
+    /// Makes every change since the writer was opened visible at once, with the commit record
+    /// (the segmenter's dictionary and the periods), then waits for merges.
     pub fn commit(mut self) -> Result<(), IndexError> {
-        self.writer
-            .commit()
-            .map_err(|source| self.tantivy_err(source))?;
+        let record = commit_record(&self.segmenter, &self.periods);
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .map_err(|source| IndexError::Tantivy {
+                dir: self.dir.clone(),
+                source,
+            })?;
+        prepared.set_payload(&record);
+        prepared.commit().map_err(|source| IndexError::Tantivy {
+            dir: self.dir.clone(),
+            source,
+        })?;
         let dir = self.dir;
         self.writer
             .wait_merging_threads()
