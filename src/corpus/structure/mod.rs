@@ -107,10 +107,14 @@ struct Parser {
 
 /// Parses one decoded paper. Never fails: text that fits no rule becomes body text.
 pub fn parse(text: &str, meta: DocMeta) -> Document {
+    let (lines, comments) = strip_multiline_comments(text);
     let units: Vec<Unit> = {
         let mut units = Vec::new();
         let mut after_blank = true;
-        for (i, line) in text.lines().enumerate() {
+        for (i, line) in lines.into_iter().enumerate() {
+            // A line wholly inside a comment is not there at all, not a blank line: the paragraph
+            // around it goes on.
+            let Some(line) = line else { continue };
             let trimmed = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
             if trimmed.is_empty() {
                 after_blank = true;
@@ -156,6 +160,13 @@ pub fn parse(text: &str, meta: DocMeta) -> Document {
         authors_done: false,
         list_style: None,
     };
+    for (line, text) in comments {
+        p.dropped.push(Dropped {
+            line,
+            reason: "HTML comment".to_string(),
+            text: text.to_string(),
+        });
+    }
     for (k, unit) in units.iter().enumerate() {
         let near_credit = |d: isize| {
             let j = k as isize + d;
@@ -167,6 +178,58 @@ pub fn parse(text: &str, meta: DocMeta) -> Document {
         p.unit(unit, running_head, caption);
     }
     p.finish(meta)
+}
+
+/// How far a `<!--` may be from its `-->` to be taken as the start of a comment.
+const MAX_COMMENT_LINES: usize = 200;
+
+/// The lines of `text` less the HTML comments that span several lines (`<!--` on one line, `-->`
+/// on a later one, as PDF-to-Markdown tools leave around page furniture): each line's text outside
+/// any such comment, `None` for a line wholly inside one, and the removed parts with their line
+/// numbers. A `<!--` that no `-->` closes within `MAX_COMMENT_LINES` lines is left as text, so that
+/// a stray one cannot swallow the rest of a paper. Comments within one line are removed later with
+/// the rest of the inline markup (`markup::clean_inline`).
+fn strip_multiline_comments(text: &str) -> (Vec<Option<&str>>, Vec<(usize, &str)>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut kept: Vec<Option<&str>> = Vec::with_capacity(lines.len());
+    let mut removed = Vec::new();
+    let mut i = 0;
+    // What is left of line `i` after a comment that ended on it (which may open another one).
+    let mut rest: Option<&str> = None;
+    while i < lines.len() {
+        let (line, is_rest) = match rest.take() {
+            Some(after) => (after, true),
+            None => (lines[i], false),
+        };
+        let close = unclosed_comment(line).and_then(|open| {
+            (i + 1..lines.len().min(i + 1 + MAX_COMMENT_LINES))
+                .find_map(|j| lines[j].find("-->").map(|at| (open, j, at)))
+        });
+        let Some((open, j, at)) = close else {
+            // A blank line stays a blank line; a blank rest after a comment is nothing.
+            kept.push((!is_rest || !line.trim().is_empty()).then_some(line));
+            i += 1;
+            continue;
+        };
+        let before = &line[..open];
+        kept.push((!before.trim().is_empty()).then_some(before));
+        removed.push((i + 1, &line[open..]));
+        for (k, inside) in lines.iter().enumerate().take(j).skip(i + 1) {
+            kept.push(None);
+            removed.push((k + 1, *inside));
+        }
+        let (comment_end, after) = lines[j].split_at(at + "-->".len());
+        removed.push((j + 1, comment_end));
+        i = j;
+        rest = Some(after);
+    }
+    (kept, removed)
+}
+
+/// Byte offset of a `<!--` in `line` that no `-->` closes on the same line.
+fn unclosed_comment(line: &str) -> Option<usize> {
+    let open = line.rfind("<!--")?;
+    (!line[open + 4..].contains("-->")).then_some(open)
 }
 
 impl Parser {

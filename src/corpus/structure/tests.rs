@@ -193,3 +193,60 @@ fn reference_lists_are_zone_reference() {
     assert!(d.repairs.iter().any(|r| r.rule == "close_heading_gaps"));
     assert_eq!(d.sections[0].title, "结语");
 }
+
+#[test]
+fn a_comment_over_several_lines_is_dropped_and_the_paragraph_goes_on() {
+    let d = doc(concat!(
+        "# 标题\n\n",
+        "美日韩三边安全合作的重要性在于<!-- 第 12 页\n",
+        "页眉：国际问题研究\n",
+        "-->协调各方立场。同盟关系不断加强。\n\n",
+        "<!--\n",
+        "抓取时间 2025-06-22\n",
+        "--> \n",
+        "特朗普政府的威胁论调持续升温。\n",
+    ));
+    let s = sentence_with(&d, "重要性在于协调各方立场");
+    assert_eq!(s.zone, Zone::Body);
+    assert!(
+        sentence_with(&d, "特朗普政府的威胁论调")
+            .text
+            .ends_with("升温。")
+    );
+    for gone in ["页眉", "第 12 页", "抓取时间"] {
+        assert!(
+            d.sentences.iter().all(|s| !s.text.contains(gone)),
+            "{gone} is still in a sentence"
+        );
+    }
+    let dropped: Vec<(usize, &str)> = d
+        .dropped
+        .iter()
+        .filter(|x| x.reason == "HTML comment")
+        .map(|x| (x.line, x.text.as_str()))
+        .collect();
+    assert_eq!(
+        dropped,
+        vec![
+            (3, "<!-- 第 12 页"),
+            (4, "页眉：国际问题研究"),
+            (5, "-->"),
+            (7, "<!--"),
+            (8, "抓取时间 2025-06-22"),
+            (9, "-->"),
+        ]
+    );
+}
+
+#[test]
+fn a_stray_comment_opening_does_not_swallow_the_rest() {
+    let mut text = String::from("# 标题\n\n正文里有一个没有闭合的<!--标记。\n\n");
+    for i in 0..(MAX_COMMENT_LINES + 5) {
+        text.push_str(&format!("第{i}段说明同盟关系。\n\n"));
+    }
+    text.push_str("最后一段-->之后的文字。\n");
+    let d = doc(&text);
+    assert!(d.dropped.iter().all(|x| x.reason != "HTML comment"));
+    sentence_with(&d, "第0段说明同盟关系");
+    sentence_with(&d, "之后的文字");
+}
