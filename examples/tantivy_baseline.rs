@@ -23,6 +23,8 @@ use rayon::prelude::*;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, TantivyDocument};
 
+mod common;
+
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let root = PathBuf::from(
@@ -30,15 +32,7 @@ fn main() -> anyhow::Result<()> {
             .context("usage: tantivy_baseline CORPUS [THREADS]")?,
     );
     let threads: usize = args.next().map_or(Ok(2), |t| t.parse())?;
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&root)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    let texts: Vec<String> = paths
-        .iter()
-        .map(std::fs::read_to_string)
-        .collect::<Result<_, _>>()?;
+    let texts = common::read_corpus(&root)?;
     let bytes: usize = texts.iter().map(String::len).sum();
     let mb = bytes as f64 / 1e6;
     let jieba = Jieba::new();
@@ -47,18 +41,8 @@ fn main() -> anyhow::Result<()> {
         .build()?;
 
     // The cut, timed exactly as `jieba_baseline` times it.
-    let start = Instant::now();
-    pool.install(|| {
-        texts
-            .par_iter()
-            .map(|text| {
-                text.lines()
-                    .map(|line| jieba.cut(line, false).len())
-                    .sum::<usize>()
-            })
-            .sum::<usize>()
-    });
-    let cut = mb / start.elapsed().as_secs_f64();
+    let (seconds, _) = common::time_cut(&jieba, &pool, &texts, false);
+    let cut = mb / seconds;
     // The same cut again, untimed: each line's tokens joined by spaces.
     let lines: Vec<String> = pool.install(|| {
         texts
