@@ -123,4 +123,4 @@ done
 cp "$WORK/saved.txt" "$first"
 
 # Search latency in one process over the first corpus's index.
-$BIN/examples/search_latency "$WORK/out-mixed$MB" lexicons 50
+$BIN/examples/search_latency "$WORK/out-mixed$MB" 50

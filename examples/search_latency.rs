@@ -1,12 +1,12 @@
-//! Search latency inside one process: takes an output folder of `mine index` and the lexicon
-//! folder, gives back the start-up time (building the query segmenter from the lexicons, opening
-//! the index) and, per query of a fixed mix (rare and common words, phrases, boolean, `sub:`,
+//! Search latency inside one process: takes an output folder of `mine index`, gives back the
+//! start-up time as `mine search` spends it (opening the index and reading its commit record,
+//! building the query segmenter that record describes) and, per query of a fixed mix (rare and common words, phrases, boolean, `sub:`,
 //! filters), the p50 and p99 time of `SentenceIndex::search` for the first page of 20 hits with
 //! their snippets, over repeated runs; then the same for every sentence (`*`), filters alone, a
 //! page deep in the results, and `SentenceIndex::count_by_period`.
 //!
 //! ```text
-//! cargo run --release --example search_latency -- /tmp/out100 lexicons 50
+//! cargo run --release --example search_latency -- /tmp/out100 50
 //! ```
 
 use std::path::PathBuf;
@@ -15,8 +15,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use mine::index::SentenceIndex;
 use mine::index::search::SearchRequest;
-use mine::lexicon::LexiconSet;
-use mine::segment::Segmenter;
 
 const QUERIES: &[&str] = &[
     "威慑",
@@ -78,27 +76,21 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(
-        args.next()
-            .context("usage: search_latency OUT [LEXICONS] [RUNS]")?,
-    );
-    let lexicon_dir = PathBuf::from(args.next().unwrap_or_else(|| "lexicons".into()));
+    let out = PathBuf::from(args.next().context("usage: search_latency OUT [RUNS]")?);
     let runs: usize = args.next().map_or(Ok(50), |r| r.parse())?;
 
     let start = Instant::now();
-    let lexicons = LexiconSet::load(&lexicon_dir)?;
-    let userdict = lexicon_dir.join("userdict.txt");
-    let segmenter = Segmenter::new(&lexicons, userdict.is_file().then_some(userdict.as_path()))?;
+    let (index, _) = SentenceIndex::open_recorded(&out.join("index"))?
+        .context("the index records no segmenter: build it again with this mine")?;
+    let opened = start.elapsed();
     // The dictionary is built on a background thread; start-up includes waiting for it.
-    segmenter.ready();
-    let segmenter_time = start.elapsed();
-    let index = SentenceIndex::open(&out.join("index"), segmenter)?;
+    index.segmenter().ready();
     let startup = start.elapsed();
     println!(
-        "start-up: {:.1} ms (query segmenter {:.1} ms, opening the index {:.1} ms)",
+        "start-up: {:.1} ms (opening the index {:.1} ms, query segmenter {:.1} ms)",
         startup.as_secs_f64() * 1e3,
-        segmenter_time.as_secs_f64() * 1e3,
-        (startup - segmenter_time).as_secs_f64() * 1e3
+        opened.as_secs_f64() * 1e3,
+        (startup - opened).as_secs_f64() * 1e3
     );
 
     let mut all = Vec::new();

@@ -121,12 +121,7 @@ impl Segmenter {
         if let Some(path) = userdict {
             words.extend(read_userdict(path)?);
         }
-        let user_words = words
-            .iter()
-            .map(|(w, _)| w.as_str())
-            .collect::<std::collections::HashSet<_>>()
-            .len();
-        Ok(Segmenter::build(words, options, user_words))
+        Ok(Segmenter::build(words, options))
     }
 
     /// The segmenter `record` describes: the same words with the same frequencies, added in the
@@ -137,23 +132,21 @@ impl Segmenter {
             .iter()
             .map(|(word, freq)| (word.clone(), Some(*freq)))
             .collect();
-        let distinct = words
-            .iter()
-            .map(|(w, _)| w.as_str())
-            .collect::<std::collections::HashSet<_>>()
-            .len();
         let options = SegmenterOptions {
             hmm: record.hmm,
             ..SegmenterOptions::default()
         };
-        Segmenter::build(words, options, distinct)
+        Segmenter::build(words, options)
     }
 
-    fn build(
-        words: Vec<(String, Option<usize>)>,
-        options: SegmenterOptions,
-        user_words: usize,
-    ) -> Segmenter {
+    /// Adds `words` to jieba's default dictionary (a word without a frequency gets one by
+    /// `options.frequency`).
+    fn build(words: Vec<(String, Option<usize>)>, options: SegmenterOptions) -> Segmenter {
+        let user_words = words
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect::<std::collections::HashSet<_>>()
+            .len();
         // Building jieba's dictionary takes about 0.15 s: it goes on in the background while the
         // run checks its other files and plans, and the first cut waits for it.
         let build = std::thread::spawn(move || {

@@ -229,6 +229,11 @@ impl SentenceIndex {
         &self.dir
     }
 
+    /// The segmenter queries (and, when writing, titles and headings) are cut with.
+    pub fn segmenter(&self) -> &Segmenter {
+        &self.segmenter
+    }
+
     /// Loads the last commit, so that a long-lived handle sees what another writer committed.
     fn reload(&self) -> Result<(), IndexError> {
         self.reader

@@ -180,22 +180,15 @@ impl SentenceWriter {
     /// (the segmenter's dictionary and the periods), then waits for merges.
     pub fn commit(mut self) -> Result<(), IndexError> {
         let record = commit_record(&self.segmenter, &self.periods);
-        let mut prepared = self
-            .writer
-            .prepare_commit()
-            .map_err(|source| IndexError::Tantivy {
-                dir: self.dir.clone(),
-                source,
-            })?;
-        prepared.set_payload(&record);
-        prepared.commit().map_err(|source| IndexError::Tantivy {
-            dir: self.dir.clone(),
+        let dir = &self.dir;
+        let tantivy_err = |source| IndexError::Tantivy {
+            dir: dir.clone(),
             source,
-        })?;
-        let dir = self.dir;
-        self.writer
-            .wait_merging_threads()
-            .map_err(|source| IndexError::Tantivy { dir, source })
+        };
+        let mut prepared = self.writer.prepare_commit().map_err(tantivy_err)?;
+        prepared.set_payload(&record);
+        prepared.commit().map_err(tantivy_err)?;
+        self.writer.wait_merging_threads().map_err(tantivy_err)
     }
 
     fn tantivy_err(&self, source: TantivyError) -> IndexError {
