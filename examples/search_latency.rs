@@ -1,7 +1,7 @@
 //! Search latency inside one process: takes an output folder of `mine index`, gives back the
 //! start-up time as `mine search` spends it (opening the index and reading its commit record,
-//! building the query segmenter that record describes) and, per query of a fixed mix (rare and common words, phrases, boolean, `sub:`,
-//! filters), the p50 and p99 time of `SentenceIndex::search` for the first page of 20 hits with
+//! building the query segmenter that record describes) and, per query of a fixed mix (rare and
+//! common words, phrases, boolean, `sub:`, filters), the p50 and p99 time of `SentenceIndex::search` for the first page of 20 hits with
 //! their snippets, over repeated runs; then the same for every sentence (`*`), filters alone, a
 //! page deep in the results, and `SentenceIndex::count_by_period`.
 //!

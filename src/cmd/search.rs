@@ -118,7 +118,8 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     // Queries are cut with the segmenter the index records; an index from an older mine records
     // none, and the lexicon folder stands in for it.
     let (index, recorded_periods) = match SentenceIndex::open_recorded(&dir)? {
-        Some((index, record)) => (index, Some(record.periods)),
+        // A writer that was not told the periods (a library user's) records none.
+        Some((index, record)) => (index, Some(record.periods).filter(|p| !p.is_empty())),
         None => (
             SentenceIndex::open(&dir, query_segmenter(&args.lexicons)?)?,
             None,
@@ -249,14 +250,13 @@ fn scheme_periods(lexicon_dir: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// Periods in scheme order, then any other period the index holds, then `unattributed`.
-fn period_order(scheme: Vec<String>, counts: &BTreeMap<String, usize>) -> Vec<String> {
-    let mut order = scheme.clone();
-    order.extend(
-        counts
-            .keys()
-            .filter(|p| !scheme.contains(p) && p.as_str() != UNATTRIBUTED)
-            .cloned(),
-    );
+fn period_order(mut order: Vec<String>, counts: &BTreeMap<String, usize>) -> Vec<String> {
+    let others: Vec<String> = counts
+        .keys()
+        .filter(|p| !order.contains(p) && p.as_str() != UNATTRIBUTED)
+        .cloned()
+        .collect();
+    order.extend(others);
     order.push(UNATTRIBUTED.to_string());
     order
 }

@@ -90,7 +90,8 @@ pub struct CommitRecord {
     format: String,
     /// The segmenter every row of the index was cut with.
     pub segmenter: SegmenterRecord,
-    /// The period ids of the scheme the rows were attributed with, in the scheme's order.
+    /// The period ids of the scheme the rows were attributed with, in the scheme's order; empty
+    /// when the writer was not told them (`SentenceWriter::record_periods`).
     pub periods: Vec<String>,
 }
 
