@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::ConfigError;
 use crate::lexicon::LexiconSet;
 use crate::model::{AnnotatedDocument, Document, Fallback, SentenceAnnotation};
-use crate::period::{Overrides, PeriodScheme};
+use crate::period::{Overrides, PeriodScheme, PeriodSteps};
 use crate::segment::Segmenter;
 
 /// The loaded configuration of a run.
@@ -19,6 +19,11 @@ pub struct Pipeline {
     pub overrides: Option<Overrides>,
     /// For documents whose metadata does not say (`--period-fallback`).
     pub default_fallback: Fallback,
+    /// The cascade steps in use (`--period-steps`; all by default).
+    pub period_steps: PeriodSteps,
+    /// Whether negators and diminishers are applied (`--no-modifiers` turns them off: every hit
+    /// is plain), so that the modifier rule's contribution can be measured.
+    pub modifiers: bool,
     /// Every configuration file read, in a stable order (for the manifest and the rebuild check).
     pub files: Vec<PathBuf>,
 }
@@ -56,6 +61,8 @@ impl Pipeline {
             periods,
             overrides,
             default_fallback,
+            period_steps: PeriodSteps::ALL,
+            modifiers: true,
             files,
         })
     }
@@ -64,7 +71,9 @@ impl Pipeline {
     /// cannot be applied (a snippet that matches nothing or twice), which is a configuration error.
     pub fn annotate(&self, doc: Document) -> Result<AnnotatedDocument, ConfigError> {
         let fallback = doc.meta.period_fallback.unwrap_or(self.default_fallback);
-        let mut periods = self.periods.attribute(&doc, fallback);
+        let mut periods = self
+            .periods
+            .attribute_with(&doc, fallback, self.period_steps);
         if let Some(overrides) = &self.overrides {
             overrides.apply(&doc, &mut periods)?;
         }
@@ -74,7 +83,12 @@ impl Pipeline {
             .zip(periods)
             .map(|(sentence, period)| {
                 let tokens = self.segmenter.tokens(&sentence.text);
-                let hits = self.lexicons.tag(&sentence.text, &tokens);
+                let mut hits = self.lexicons.tag(&sentence.text, &tokens);
+                if !self.modifiers {
+                    for hit in &mut hits {
+                        hit.modifier = None;
+                    }
+                }
                 SentenceAnnotation {
                     tokens,
                     hits,

@@ -21,7 +21,9 @@ Examples:
   mine inspect corpus/li_tan_2025_time_frame.txt
                                             how one file was parsed, tagged and attributed
   mine lexicon check                        lint the lexicons in lexicons/
-  mine report                               per-period rates and the framing table";
+  mine report                               per-period rates and the framing table
+  mine validate sample -o sheet.csv         a blind coding sheet of 400 sentences
+  mine validate score a.csv b.csv           alpha, precision, recall and F1 against the coders";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -38,4 +40,6 @@ pub enum Command {
     Report(cmd::report::Args),
     /// Check or import lexicons.
     Lexicon(cmd::lexicon::Args),
+    /// Check the counts against human coding: draw a blind coding sheet, score coded sheets.
+    Validate(cmd::validate::Args),
 }

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::export::codebook::PERIOD_CATEGORIES;
 use crate::model::UNATTRIBUTED;
 use crate::stats;
+use crate::validate::{VALIDATION_CSV, VALIDATION_MD};
 
 pub const REPORT: &str = "report.md";
 pub const RATES_SVG: &str = "rates.svg";
@@ -476,12 +477,129 @@ pub fn draw_rates_svg(rates: &[PeriodRate], path: &Path) -> Result<(), ReportErr
     Ok(())
 }
 
+/// One row of `validation.csv`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct ValidationFigure {
+    by: String,
+    variable: String,
+    metric: String,
+    value: String,
+    ci_low: String,
+    ci_high: String,
+    n: u64,
+}
+
+/// What the report says of the validation of these counts: the section of `report.md`, and one
+/// line for the console.
+fn validation_section(out: &Path) -> Result<(String, String), ReportError> {
+    let path = out.join(VALIDATION_CSV);
+    let mut md = String::from("## Validation against human coding\n\n");
+    if !path.is_file() {
+        let _ = writeln!(
+            md,
+            "None. No sample of this corpus has been checked against human coding, so these \
+             rates are of unknown validity: the lexicons may count the wrong thing. Draw a blind \
+             sheet with `mine validate sample`, have two coders fill it in with the coding guide, \
+             and score it with `mine validate score` (see the README)."
+        );
+        return Ok((
+            md,
+            "validation: none; the rates have not been checked against human coding".into(),
+        ));
+    }
+    let text = fs::read_to_string(&path).map_err(|source| ReportError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let figures: Vec<ValidationFigure> = csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .map_err(|source| ReportError::Csv {
+            path: path.clone(),
+            source,
+        })?;
+    let record = crate::export::manifest::read(out)
+        .ok()
+        .flatten()
+        .and_then(|m| m.validation);
+    match &record {
+        Some(r) => {
+            let _ = writeln!(
+                md,
+                "Scored {} on {} hand-coded sentences ({}{}); `{VALIDATION_MD}` lists every \
+                 error. All sentences, weighted by their sampling weights, 95% intervals:\n",
+                r.scored,
+                r.units,
+                r.sheets.join(", "),
+                r.gold
+                    .as_ref()
+                    .map_or(String::new(), |g| format!("; gold {g}"))
+            );
+        }
+        None => {
+            let _ = writeln!(
+                md,
+                "**Out of date:** `{VALIDATION_CSV}` was scored before the latest `mine index` \
+                 run, so its figures may not describe these counts. Score the sheets again with \
+                 `mine validate score`. The figures as they were:\n"
+            );
+        }
+    }
+    let get = |variable: &str, metric: &str| {
+        figures
+            .iter()
+            .find(|f| f.by == "all" && f.variable == variable && f.metric == metric)
+    };
+    let show = |f: Option<&ValidationFigure>| match f {
+        Some(f) if !f.value.is_empty() && !f.ci_low.is_empty() => {
+            format!("{} [{}, {}] (n {})", f.value, f.ci_low, f.ci_high, f.n)
+        }
+        Some(f) if !f.value.is_empty() => format!("{} (n {})", f.value, f.n),
+        _ => "–".to_string(),
+    };
+    let _ = writeln!(md, "| variable | precision | recall | F1 |");
+    let _ = writeln!(md, "|---|---|---|---|");
+    let mut variables: Vec<&str> = Vec::new();
+    for f in &figures {
+        if f.by == "all" && f.metric == "precision" && !variables.contains(&f.variable.as_str()) {
+            variables.push(&f.variable);
+        }
+    }
+    for v in &variables {
+        let _ = writeln!(
+            md,
+            "| {v} | {} | {} | {} |",
+            show(get(v, "precision")),
+            show(get(v, "recall")),
+            show(get(v, "f1"))
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nPeriod accuracy: {}; taking each sentence's period from its document's date alone: {}.\n",
+        show(get("period", "accuracy")),
+        show(get("period_document_date", "accuracy"))
+    );
+    let console = match record {
+        Some(r) => format!(
+            "validation: {} sentences scored {} (see {VALIDATION_MD})",
+            r.units, r.scored
+        ),
+        None => format!(
+            "validation: {VALIDATION_CSV} is out of date; rescore with `mine validate score`"
+        ),
+    };
+    Ok((md, console))
+}
+
 /// What `write` produced.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReportSummary {
     pub report: PathBuf,
     pub chart: PathBuf,
     pub framing: Vec<FramingRow>,
+    /// One line on the validation of these counts (or its absence).
+    pub validation: String,
 }
 
 /// Reads `<out>/period_categories.csv`, writes `<out>/report.md` and `<out>/rates.svg` (each to a
@@ -490,7 +608,9 @@ pub fn write(out: &Path, options: &ReportOptions) -> Result<ReportSummary, Repor
     let source = out.join(PERIOD_CATEGORIES);
     let rates = read_period_categories(&source)?;
     let rows = framing(&rates, options, &source)?;
-    let md = render_markdown(&rates, &rows, options);
+    let mut md = render_markdown(&rates, &rows, options);
+    let (section, validation) = validation_section(out)?;
+    md.push_str(&section);
 
     let chart = out.join(RATES_SVG);
     let chart_tmp = out.join(format!(".{RATES_SVG}.tmp"));
@@ -508,6 +628,7 @@ pub fn write(out: &Path, options: &ReportOptions) -> Result<ReportSummary, Repor
         report,
         chart,
         framing: rows,
+        validation,
     })
 }
 

@@ -15,8 +15,9 @@ fn the_readme_names_every_column_of_every_csv() {
         .iter()
         .map(|c| format!("n_{}", c.name))
         .collect();
-    let tables = codebook::tables(&lexicons, &["language".to_string()]);
+    let mut tables = codebook::tables(&lexicons, &["language".to_string()]);
     assert!(tables.len() >= 6);
+    tables.push(codebook::validation());
     for table in tables {
         assert!(
             readme.contains(table.file),
@@ -48,6 +49,8 @@ fn the_readme_names_every_subcommand() {
         "report",
         "lexicon check",
         "lexicon import",
+        "validate sample",
+        "validate score",
     ] {
         assert!(
             readme.contains(&format!("`mine {command}")),

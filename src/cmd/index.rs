@@ -22,11 +22,14 @@ use mine::annotate::Pipeline;
 use mine::cache::{self, Cache};
 use mine::corpus::discover::{CorpusFile, Skipped, discover};
 use mine::corpus::{self, metadata};
-use mine::export::manifest::{self, ConfigFile, IndexMode, InputFile, Manifest, SkippedFile};
+use mine::export::manifest::{
+    self, AnnotationSettings, ConfigFile, IndexMode, InputFile, Manifest, SkippedFile,
+};
 use mine::export::{DocExport, DocExporter, ExportOptions, ExportSummary, Exporter};
 use mine::index::{self, IndexError, RowBuilder, SentenceIndex, SentenceRows, SentenceWriter};
 use mine::model::{DocMeta, Fallback, Zone};
 use mine::output;
+use mine::period::PeriodSteps;
 
 use super::Exit;
 
@@ -58,6 +61,16 @@ pub struct Args {
     /// `none` leaves them unattributed, `document` gives them the document's date.
     #[arg(long, value_enum, default_value = "none")]
     pub period_fallback: Fallback,
+
+    /// Steps of the period cascade to use, comma-separated, in any order (sentence, paragraph,
+    /// heading, citation, document), or `none`: leave steps out to measure what each contributes
+    /// (`mine validate score`). Default: all.
+    #[arg(long, default_value = "sentence,paragraph,heading,citation,document")]
+    pub period_steps: PeriodSteps,
+
+    /// Count every hit as plain: no negators or diminishers (to measure the modifier rule).
+    #[arg(long)]
+    pub no_modifiers: bool,
 
     /// Zones whose sentences the frequency CSVs count (comma-separated: title, front, heading,
     /// body, note, reference, back).
@@ -101,6 +114,8 @@ const OUTPUT_NAMES: &[&str] = &[
     "codebook.md",
     "report.md",
     "rates.svg",
+    mine::validate::VALIDATION_CSV,
+    mine::validate::VALIDATION_MD,
     STATE_FILE,
     output::LOCK_FILE,
 ];
@@ -116,7 +131,10 @@ struct RunConfig {
 
 impl RunConfig {
     fn load(args: &Args) -> anyhow::Result<RunConfig> {
-        let pipeline = Pipeline::load(&args.lexicons, Some(&args.corpus), args.period_fallback)?;
+        let mut pipeline =
+            Pipeline::load(&args.lexicons, Some(&args.corpus), args.period_fallback)?;
+        pipeline.period_steps = args.period_steps;
+        pipeline.modifiers = !args.no_modifiers;
         let metadata = metadata::load(&args.corpus)?;
         let mut files = pipeline.files.clone();
         let metadata_path = args.corpus.join(metadata::METADATA_FILE);
@@ -127,6 +145,12 @@ impl RunConfig {
         let mut all = blake3::Hasher::new();
         all.update(env!("CARGO_PKG_VERSION").as_bytes());
         all.update(args.period_fallback.as_str().as_bytes());
+        all.update(format!("steps {}", args.period_steps).as_bytes());
+        all.update(if args.no_modifiers {
+            b"modifiers off".as_slice()
+        } else {
+            b"modifiers on"
+        });
         for path in files {
             let bytes =
                 fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -379,6 +403,16 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     manifest.reprocessed = processed_ids;
     manifest.reprocessed.sort();
     manifest.segmenter = serde_json::to_value(config.pipeline.segmenter.settings())?;
+    manifest.annotation = Some(AnnotationSettings {
+        period_fallback: args.period_fallback.as_str().to_string(),
+        period_steps: args
+            .period_steps
+            .names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        modifiers: !args.no_modifiers,
+    });
     manifest.config_files = config
         .config_files
         .iter()

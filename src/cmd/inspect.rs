@@ -15,6 +15,7 @@ use mine::annotate::Pipeline;
 use mine::corpus::{decode, metadata, structure};
 use mine::lexicon::LexiconSet;
 use mine::model::{AnnotatedDocument, Document, Fallback, Zone};
+use mine::period::PeriodSteps;
 
 use super::Exit;
 
@@ -40,6 +41,12 @@ pub struct Args {
     /// Period of undated sentences when the file has no metadata row saying otherwise.
     #[arg(long, value_enum, default_value = "none")]
     pub period_fallback: Fallback,
+    /// Steps of the period cascade to use, as for `mine index`.
+    #[arg(long, default_value = "sentence,paragraph,heading,citation,document")]
+    pub period_steps: PeriodSteps,
+    /// Count every hit as plain, as for `mine index`.
+    #[arg(long)]
+    pub no_modifiers: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
@@ -49,7 +56,9 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         decode::decode(&bytes).with_context(|| format!("cannot decode {}", args.file.display()))?;
     let corpus_dir = args.file.parent().filter(|p| !p.as_os_str().is_empty());
     let meta = lookup_meta(&args.file, corpus_dir)?;
-    let pipeline = Pipeline::load(&args.lexicons, corpus_dir, args.period_fallback)?;
+    let mut pipeline = Pipeline::load(&args.lexicons, corpus_dir, args.period_fallback)?;
+    pipeline.period_steps = args.period_steps;
+    pipeline.modifiers = !args.no_modifiers;
     let mut doc = structure::parse(&decoded.text, meta);
     doc.encoding = decoded.encoding.to_string();
     doc.content_hash = blake3::hash(&bytes).to_hex().to_string();

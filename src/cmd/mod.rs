@@ -7,6 +7,7 @@ pub mod inspect;
 pub mod lexicon;
 pub mod report;
 pub mod search;
+pub mod validate;
 
 use crate::cli::{Cli, Command};
 
@@ -30,5 +31,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Export(args) => export::run(args),
         Command::Report(args) => report::run(args),
         Command::Lexicon(args) => lexicon::run(args),
+        Command::Validate(args) => validate::run(args),
     }
 }

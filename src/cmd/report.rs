@@ -46,6 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         let quadrant = row.quadrant().map_or("no data", |(zh, _)| zh);
         writeln!(out, "{:<14} {quadrant}", row.period)?;
     }
+    writeln!(out, "{}", summary.validation)?;
     writeln!(out, "wrote {}", summary.report.display())?;
     writeln!(out, "wrote {}", summary.chart.display())?;
     Ok(Exit::Success)

@@ -65,6 +65,7 @@ pub const PERIOD_CATEGORIES: &str = "period_categories.csv";
 pub const DOC_PERIOD_FREQUENCIES: &str = "doc_period_frequencies.csv";
 pub const KEYNESS: &str = "keyness.csv";
 pub const CODEBOOK: &str = "codebook.md";
+pub const VALIDATION: &str = "validation.csv";
 
 fn col(
     name: impl Into<String>,
@@ -573,6 +574,60 @@ pub fn keyness() -> CsvTable {
         file: KEYNESS,
         rows: "pair of scheme periods (i < j, `unattributed` excluded) × entry",
         columns,
+    }
+}
+
+/// `validation.csv`, written by `mine validate score` (not by the exports, but documented with
+/// them so that a researcher finds every file of the folder here).
+pub fn validation() -> CsvTable {
+    CsvTable {
+        file: VALIDATION,
+        rows: "group of sentences × variable × metric",
+        columns: vec![
+            col(
+                "by",
+                Text,
+                "",
+                "`all`, or the metadata column scored by (`mine validate score --by`).",
+            ),
+            col("group", Text, "", "`all`, or the column's value."),
+            col(
+                "variable",
+                Text,
+                "",
+                "`period`; `period_document_date` (the baseline: each sentence's period from its document's date); a category C (the sentence has a hit of C); `C_weakened` (every hit of C is negated or diminished, on sentences coded C = 1).",
+            ),
+            col(
+                "metric",
+                Text,
+                "",
+                "`precision`, `recall`, `f1`, `accuracy` (against the gold codes, weighted by the sampling weight), `alpha` (Krippendorff's α, nominal, between coders) or `agreement` (share of agreeing coder pairs).",
+            ),
+            col(
+                "value",
+                Decimal,
+                "proportion",
+                "The figure, 4 decimals; empty when undefined (no sentence in its denominator).",
+            ),
+            col(
+                "ci_low",
+                Decimal,
+                "proportion",
+                "Lower end of the 95% interval: Wilson with Kish's effective n for proportions, a bootstrap over sentences for F1 and α; empty when undefined.",
+            ),
+            col(
+                "ci_high",
+                Decimal,
+                "proportion",
+                "Upper end of the 95% interval.",
+            ),
+            col(
+                "n",
+                Integer,
+                "sentences",
+                "Sentences behind the figure: the denominator (tool positives for precision, coded positives for recall, scored sentences for F1 and accuracy, sentences coded by at least two coders for α and agreement).",
+            ),
+        ],
     }
 }
 

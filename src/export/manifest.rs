@@ -33,6 +33,10 @@ pub struct Manifest {
     pub config_files: Vec<ConfigFile>,
     /// Segmenter settings (mode, HMM, dictionary sizes ...), as the segmenter reports them.
     pub segmenter: serde_json::Value,
+    /// The rules the annotations were made with: the default period fallback, the cascade steps
+    /// and whether modifiers applied. `None` in a manifest written before they were recorded.
+    #[serde(default)]
+    pub annotation: Option<AnnotationSettings>,
     /// Sentences and tokens per zone name, all zones.
     pub zones: BTreeMap<String, ZoneCounts>,
     pub documents: u64,
@@ -43,6 +47,9 @@ pub struct Manifest {
     pub reprocessed: Vec<String>,
     /// The options of the latest export.
     pub export: Option<ExportSettings>,
+    /// The latest `mine validate score` of this run's outputs; a new `mine index` run drops it.
+    #[serde(default)]
+    pub validation: Option<ValidationRecord>,
     pub outputs: Vec<OutputFile>,
 }
 
@@ -66,6 +73,46 @@ pub struct SkippedFile {
 pub struct ConfigFile {
     pub path: String,
     pub blake3: String,
+}
+
+/// When and from what the latest validation of a run was scored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationRecord {
+    /// RFC 3339 UTC.
+    pub scored: String,
+    /// The coded sheets, as given.
+    pub sheets: Vec<String>,
+    /// The adjudicated sheet, when one was given.
+    pub gold: Option<String>,
+    /// Sentences scored.
+    pub units: usize,
+}
+
+/// What `mine index --period-fallback`, `--period-steps` and `--no-modifiers` set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotationSettings {
+    /// `none` or `document`: for documents whose metadata does not say.
+    pub period_fallback: String,
+    /// The cascade steps in use, in cascade order.
+    pub period_steps: Vec<String>,
+    /// Whether negators and diminishers were applied.
+    pub modifiers: bool,
+}
+
+impl AnnotationSettings {
+    /// One line for reports: `period steps sentence,paragraph,…; modifiers on; fallback none`.
+    pub fn describe(&self) -> String {
+        let steps = if self.period_steps.is_empty() {
+            "none".to_string()
+        } else {
+            self.period_steps.join(",")
+        };
+        format!(
+            "period steps {steps}; modifiers {}; default period fallback {}",
+            if self.modifiers { "on" } else { "off" },
+            self.period_fallback
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

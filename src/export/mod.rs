@@ -857,8 +857,10 @@ impl Exporter {
             .iter()
             .map(|z| z.as_str().to_string())
             .collect();
+        let mut documented = tables.to_vec();
+        documented.push(codebook::validation());
         let text = codebook::render_markdown(
-            tables,
+            &documented,
             &self.lexicons,
             &zones,
             self.options.bootstrap_reps,

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::PeriodScheme;
 use super::dates::{DaySpan, find_dates};
 use super::scheme::{Meaning, PrimaryRule, normalize};
+use super::{PeriodScheme, PeriodSteps};
 use crate::model::{Document, Fallback, PartialDate, PeriodCall, PeriodSource};
 
 /// One marker or date found in a text.
@@ -31,9 +31,19 @@ pub(super) struct Resolved {
 }
 
 impl PeriodScheme {
-    /// One call per sentence, parallel to `doc.sentences`. `fallback` is the resolved document
-    /// fallback (the metadata's, else the CLI default).
+    /// One call per sentence, parallel to `doc.sentences`, with every step of the cascade.
+    /// `fallback` is the resolved document fallback (the metadata's, else the CLI default).
     pub fn attribute(&self, doc: &Document, fallback: Fallback) -> Vec<PeriodCall> {
+        self.attribute_with(doc, fallback, PeriodSteps::ALL)
+    }
+
+    /// `attribute` with only the cascade steps that `steps` leaves on.
+    pub fn attribute_with(
+        &self,
+        doc: &Document,
+        fallback: Fallback,
+        steps: PeriodSteps,
+    ) -> Vec<PeriodCall> {
         let doc_last = doc.meta.date.map(|d| DaySpan::of(d).last);
         let headings = self.resolve_headings(doc, doc_last);
 
@@ -101,25 +111,34 @@ impl PeriodScheme {
 
         let mut calls = Vec::with_capacity(doc.sentences.len());
         for (i, sentence) in doc.sentences.iter().enumerate() {
-            if let Some(r) = &own[i] {
+            if steps.sentence
+                && let Some(r) = &own[i]
+            {
                 calls.push(self.call(r, PeriodSource::Sentence, r.mentioned.clone()));
                 continue;
             }
             let neighbour = before[i].or(after[i]).and_then(|j| own[j].as_ref());
-            if let Some(r) = neighbour {
+            if steps.paragraph
+                && let Some(r) = neighbour
+            {
                 calls.push(self.call(r, PeriodSource::Paragraph, Vec::new()));
                 continue;
             }
             let chain = self.section_chain(doc, sentence.section);
-            if let Some(r) = chain.iter().find_map(|s| headings.get(s)) {
+            if steps.heading
+                && let Some(r) = chain.iter().find_map(|s| headings.get(s))
+            {
                 calls.push(self.call(r, PeriodSource::Heading, Vec::new()));
                 continue;
             }
-            if let Some(r) = self.citation(doc, &sentence.note_refs, doc_last) {
+            if steps.citation
+                && let Some(r) = self.citation(doc, &sentence.note_refs, doc_last)
+            {
                 calls.push(self.call(&r, PeriodSource::Citation, Vec::new()));
                 continue;
             }
-            if fallback == Fallback::Document
+            if steps.document
+                && fallback == Fallback::Document
                 && let Some(date) = doc.meta.date
                 && let Some(period) = self.period_of_date(date)
             {

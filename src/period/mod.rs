@@ -55,6 +55,103 @@ use crate::model::PartialDate;
 pub use overrides::{OverrideRow, Overrides, SentenceRef};
 pub use scheme::PrimaryRule;
 
+/// The steps of the cascade a run uses (`mine index --period-steps`), so that a researcher can
+/// switch each off and measure what it contributes. A step that is off never decides a sentence's
+/// period; the evidence it would have used is still found (the sentence's own markers still settle
+/// an ambiguous marker of a neighbour). Manual overrides are not a step: they always apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PeriodSteps {
+    pub sentence: bool,
+    pub paragraph: bool,
+    pub heading: bool,
+    pub citation: bool,
+    pub document: bool,
+}
+
+impl PeriodSteps {
+    /// Every step's name, in cascade order.
+    pub const NAMES: [&'static str; 5] =
+        ["sentence", "paragraph", "heading", "citation", "document"];
+
+    pub const ALL: PeriodSteps = PeriodSteps {
+        sentence: true,
+        paragraph: true,
+        heading: true,
+        citation: true,
+        document: true,
+    };
+
+    fn flags(&self) -> [bool; 5] {
+        [
+            self.sentence,
+            self.paragraph,
+            self.heading,
+            self.citation,
+            self.document,
+        ]
+    }
+
+    /// The names of the steps that are on, in cascade order.
+    pub fn names(&self) -> Vec<&'static str> {
+        Self::NAMES
+            .into_iter()
+            .zip(self.flags())
+            .filter_map(|(name, on)| on.then_some(name))
+            .collect()
+    }
+}
+
+impl Default for PeriodSteps {
+    fn default() -> Self {
+        PeriodSteps::ALL
+    }
+}
+
+impl std::fmt::Display for PeriodSteps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = self.names();
+        if names.is_empty() {
+            f.write_str("none")
+        } else {
+            f.write_str(&names.join(","))
+        }
+    }
+}
+
+impl std::str::FromStr for PeriodSteps {
+    type Err = String;
+    /// A comma-separated list of step names (`sentence,paragraph,document`), or `none`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut steps = PeriodSteps {
+            sentence: false,
+            paragraph: false,
+            heading: false,
+            citation: false,
+            document: false,
+        };
+        if s.trim() == "none" {
+            return Ok(steps);
+        }
+        for name in s.split(',').map(str::trim) {
+            let flag = match name {
+                "sentence" => &mut steps.sentence,
+                "paragraph" => &mut steps.paragraph,
+                "heading" => &mut steps.heading,
+                "citation" => &mut steps.citation,
+                "document" => &mut steps.document,
+                other => {
+                    return Err(format!(
+                        "unknown period step `{other}` (expected a comma-separated list of: {}, or none)",
+                        Self::NAMES.join(", ")
+                    ));
+                }
+            };
+            *flag = true;
+        }
+        Ok(steps)
+    }
+}
+
 /// The periods of a run, in chronological order as the file lists them.
 #[derive(Clone, Debug, Default)]
 pub struct PeriodScheme {
