@@ -9,7 +9,7 @@ use crate::error::ConfigError;
 use crate::lexicon::LexiconSet;
 use crate::model::{AnnotatedDocument, Document, Fallback, SentenceAnnotation};
 use crate::period::{Overrides, PeriodScheme, PeriodSteps};
-use crate::segment::Segmenter;
+use crate::segment::{Segmenter, rebase};
 
 /// The loaded configuration of a run.
 pub struct Pipeline {
@@ -82,8 +82,25 @@ impl Pipeline {
             .iter()
             .zip(periods)
             .map(|(sentence, period)| {
-                let tokens = self.segmenter.tokens(&sentence.text);
-                let mut hits = self.lexicons.tag(&sentence.text, &tokens);
+                // Tagged in the Simplified form; offsets then into the text as written.
+                let reading = self.segmenter.read(&sentence.text);
+                let mut hits = self.lexicons.tag(&reading.text, &reading.tokens);
+                let converted = reading.converted();
+                let mut tokens = reading.tokens;
+                if converted {
+                    rebase(
+                        &sentence.text,
+                        tokens.iter_mut().map(|t| {
+                            (t.char_start, &mut t.byte_start, t.char_end, &mut t.byte_end)
+                        }),
+                    );
+                    rebase(
+                        &sentence.text,
+                        hits.iter_mut().map(|h| {
+                            (h.char_start, &mut h.byte_start, h.char_end, &mut h.byte_end)
+                        }),
+                    );
+                }
                 if !self.modifiers {
                     for hit in &mut hits {
                         hit.modifier = None;

@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod period;
 pub mod report;
+pub mod script;
 pub mod segment;
 pub mod stats;
 pub mod validate;

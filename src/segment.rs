@@ -11,6 +11,7 @@
 //! least `MIN_USER_FREQ`. A user word without a frequency would be read as frequency 0 and never
 //! preferred.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -207,9 +208,33 @@ impl Segmenter {
         })
     }
 
-    /// Accurate-mode tokens of `text`, whitespace dropped, punctuation kept.
+    /// Accurate-mode tokens of `text`, whitespace dropped, punctuation kept, cut from its
+    /// Simplified form (`script`), with offsets into `text` as written.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        to_tokens(self.jieba().cut(text, self.options.hmm))
+        let reading = self.read(text);
+        let converted = matches!(reading.text, Cow::Owned(_));
+        let mut tokens = reading.tokens;
+        if converted {
+            rebase(
+                text,
+                tokens
+                    .iter_mut()
+                    .map(|t| (t.char_start, &mut t.byte_start, t.char_end, &mut t.byte_end)),
+            );
+        }
+        tokens
+    }
+
+    /// `text` as the lexicons read it: its Simplified form (borrowed when it has no Traditional
+    /// character) and the accurate-mode tokens of that form, with offsets into it. The character
+    /// offsets are also those of `text`, since the conversion keeps every character in place.
+    pub fn read<'a>(&self, text: &'a str) -> Reading<'a> {
+        let simplified = crate::script::Simplifier::shared().simplify(text);
+        let tokens = to_tokens(self.jieba().cut(&simplified, self.options.hmm));
+        Reading {
+            text: simplified,
+            tokens,
+        }
     }
 
     /// jieba-rs's own search mode (a second cut, overlapping sub-tokens): the pipeline never calls
@@ -272,6 +297,48 @@ impl Segmenter {
     /// Whether jieba's dictionary (default plus user words) holds `word`.
     pub fn knows(&self, word: &str) -> bool {
         self.jieba().has_word(word)
+    }
+}
+
+/// Whether a token is a word, the unit rates are counted in: it has a letter or a CJK character
+/// (Unicode alphabetic). Punctuation, symbols and digit-only tokens (`2023`, `，`) are tokens of
+/// the index but not words.
+pub fn is_word(token: &str) -> bool {
+    token.chars().any(char::is_alphabetic)
+}
+
+/// A sentence as the lexicons read it (`Segmenter::read`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading<'a> {
+    /// The Simplified form of the text.
+    pub text: Cow<'a, str>,
+    /// Tokens of `text`; their character offsets hold for the text as written too.
+    pub tokens: Vec<Token>,
+}
+
+impl Reading<'_> {
+    /// Whether the text as written differs from the form read (it had Traditional characters).
+    pub fn converted(&self) -> bool {
+        matches!(self.text, Cow::Owned(_))
+    }
+}
+
+/// Sets byte offsets into `original` from character offsets, for spans found in a converted form
+/// of it with the same characters in the same places: each item is (char start, byte start,
+/// char end, byte end).
+pub fn rebase<'a>(
+    original: &str,
+    spans: impl Iterator<Item = (u32, &'a mut u32, u32, &'a mut u32)>,
+) {
+    // Byte offset of every character of the original, and its end.
+    let bounds: Vec<u32> = original
+        .char_indices()
+        .map(|(i, _)| i as u32)
+        .chain([original.len() as u32])
+        .collect();
+    for (char_start, byte_start, char_end, byte_end) in spans {
+        *byte_start = bounds[char_start as usize];
+        *byte_end = bounds[char_end as usize];
     }
 }
 
@@ -411,7 +478,9 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            for line in text.lines().chain(["WES-5.4.5 的 a_b-c.d 中华人民共和国"]) {
+            for raw in text.lines().chain(["WES-5.4.5 的 a_b-c.d 中华人民共和国"]) {
+                // Cut as the lexicons read it (a seed has 整備 for 整备).
+                let line: &str = &crate::script::Simplifier::shared().simplify(raw);
                 let mut derived = Vec::new();
                 for token in seg.tokens(line) {
                     let word = token.text(line);
@@ -431,6 +500,16 @@ mod tests {
             }
         }
         assert!(compared > 50_000, "{compared}");
+    }
+
+    #[test]
+    fn words_have_a_letter_or_a_cjk_character() {
+        for w in ["威胁", "G7", "THAAD", "2023年", "萨德"] {
+            assert!(is_word(w), "{w}");
+        }
+        for t in ["，", "2023", "。", "“", "%", "3.5"] {
+            assert!(!is_word(t), "{t}");
+        }
     }
 
     #[test]

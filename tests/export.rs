@@ -141,16 +141,23 @@ fn document(id: &str, title: &str, lines: Vec<Line>) -> AnnotatedDocument {
                 mentioned: vec![l.period.into()],
             }
         };
+        // `l.tokens` one-character word tokens (the text's letters, taken in turn), so that the
+        // word-token denominators are the counts given.
+        let letters: Vec<Token> = l
+            .text
+            .char_indices()
+            .enumerate()
+            .filter(|(_, (_, c))| c.is_alphabetic())
+            .map(|(n, (b, c))| Token {
+                byte_start: b as u32,
+                byte_end: (b + c.len_utf8()) as u32,
+                char_start: n as u32,
+                char_end: n as u32 + 1,
+            })
+            .collect();
+        let tokens: Vec<Token> = letters.iter().copied().cycle().take(l.tokens).collect();
         annotations.push(SentenceAnnotation {
-            tokens: vec![
-                Token {
-                    byte_start: 0,
-                    byte_end: 0,
-                    char_start: 0,
-                    char_end: 0
-                };
-                l.tokens
-            ],
+            tokens,
             hits,
             period,
         });

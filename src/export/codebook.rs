@@ -147,7 +147,7 @@ fn denominator_columns() -> Vec<Column> {
             "tokens",
             Integer,
             "tokens",
-            "Tokens (jieba accurate mode) of the counted sentences of the period.",
+            "Word tokens (jieba accurate mode; a word token has a letter or a CJK character, so punctuation and digit-only tokens are not counted) of the counted sentences of the period: the denominator of every rate.",
         ),
         col(
             "sentences",
@@ -251,7 +251,13 @@ pub fn passages(lexicons: &LexiconSet, extra_columns: &[String]) -> CsvTable {
             "tokens",
             Integer,
             "tokens",
-            "Tokens of the sentence (jieba accurate mode).",
+            "Word tokens of the sentence (jieba accurate mode; punctuation, whitespace and digit-only tokens are not counted): the unit of every rate.",
+        ),
+        col(
+            "tokens_all",
+            Integer,
+            "tokens",
+            "Every token of the sentence, punctuation and digits included (what the index holds).",
         ),
     ];
     for cat in &lexicons.categories {
@@ -490,7 +496,7 @@ pub fn doc_period_frequencies() -> CsvTable {
             "tokens",
             Integer,
             "tokens",
-            "Tokens of the document's counted sentences in the period.",
+            "Word tokens of the document's counted sentences in the period.",
         ),
         col(
             "sentences",

@@ -545,7 +545,11 @@ impl DocExporter {
         for (s, a) in doc.sentences.iter().zip(&ad.annotations) {
             let p = self.period_index[&a.period.period];
             let counted = self.options.zones.contains(&s.zone);
-            let n_tokens = a.tokens.len() as u64;
+            let n_tokens = a
+                .tokens
+                .iter()
+                .filter(|t| crate::segment::is_word(t.text(&s.text)))
+                .count() as u64;
             let zone = zones.entry(s.zone).or_default();
             zone.sentences += 1;
             zone.tokens += n_tokens;
@@ -564,6 +568,7 @@ impl DocExporter {
                 s.text.clone(),
                 s.note_refs.join(";"),
                 n_tokens.to_string(),
+                a.tokens.len().to_string(),
             ];
             for t in &per_category {
                 row.extend([

@@ -9,7 +9,6 @@
 //!   An occurrence inside a longer lexicon form (威胁 inside 核威胁) is not absorbed: the longer
 //!   entry counts it.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::format::parse_category_file;
@@ -63,48 +62,7 @@ pub fn check(dir: &Path, userdict: Option<&Path>, corpus: &[CorpusText]) -> Lint
         }
     };
 
-    // Duplicates within a category and the same form across categories.
-    let mut first_seen: HashMap<&str, (usize, usize)> = HashMap::new();
-    for (c, category) in categories.iter().enumerate() {
-        for (e, entry) in category.entries.iter().enumerate() {
-            let mut own: Vec<&str> = Vec::new();
-            for form in entry.forms() {
-                if own.contains(&form) {
-                    report.problems.push(ConfigError::new(
-                        &category.path,
-                        entry.line,
-                        format!("entry `{}` lists `{form}` twice", entry.term),
-                    ));
-                    continue;
-                }
-                own.push(form);
-                match first_seen.get(form) {
-                    None => {
-                        first_seen.insert(form, (c, e));
-                    }
-                    Some(&(c0, e0)) => {
-                        let other = &categories[c0];
-                        let message = if c0 == c {
-                            format!(
-                                "duplicate: `{form}` is already entry `{}` at line {}",
-                                other.entries[e0].term, other.entries[e0].line
-                            )
-                        } else {
-                            format!(
-                                "`{form}` is also in category `{}` ({}:{}); a form belongs to one category",
-                                other.name,
-                                other.path.display(),
-                                other.entries[e0].line
-                            )
-                        };
-                        report
-                            .problems
-                            .push(ConfigError::new(&category.path, entry.line, message));
-                    }
-                }
-            }
-        }
-    }
+    report.problems.extend(super::form_conflicts(&categories));
 
     let set = LexiconSet::new(categories, modifiers);
     let segmenter = match Segmenter::new(&set, userdict) {

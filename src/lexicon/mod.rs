@@ -128,6 +128,10 @@ impl LexiconSet {
             }
             categories.push(category);
         }
+        // The same rule as `mine lexicon check`: a form belongs to one entry of one category.
+        if let Some(first) = form_conflicts(&categories).into_iter().next() {
+            return Err(first);
+        }
         let modifiers_path = dir.join(MODIFIERS_FILE);
         let modifiers = ModifierRule::load(&modifiers_path)?;
         Ok(LexiconSet {
@@ -187,6 +191,51 @@ impl LexiconSet {
             .flat_map(|c| c.entries.iter())
             .flat_map(Entry::forms)
     }
+}
+
+/// Forms listed twice: twice in one entry, in two entries of a category (a duplicate), or in two
+/// categories (a token is evidence for one frame). One problem per repeated form, at the line of
+/// the later entry. `LexiconSet::load` stops at the first; the lint lists them all.
+pub(crate) fn form_conflicts(categories: &[Category]) -> Vec<ConfigError> {
+    let mut problems = Vec::new();
+    let mut first_seen: std::collections::HashMap<&str, (usize, usize)> =
+        std::collections::HashMap::new();
+    for (c, category) in categories.iter().enumerate() {
+        for (e, entry) in category.entries.iter().enumerate() {
+            let mut own: Vec<&str> = Vec::new();
+            for form in entry.forms() {
+                if own.contains(&form) {
+                    problems.push(ConfigError::new(
+                        &category.path,
+                        entry.line,
+                        format!("entry `{}` lists `{form}` twice", entry.term),
+                    ));
+                    continue;
+                }
+                own.push(form);
+                let Some(&(c0, e0)) = first_seen.get(form) else {
+                    first_seen.insert(form, (c, e));
+                    continue;
+                };
+                let other = &categories[c0];
+                let message = if c0 == c {
+                    format!(
+                        "duplicate: `{form}` is already entry `{}` at line {}",
+                        other.entries[e0].term, other.entries[e0].line
+                    )
+                } else {
+                    format!(
+                        "`{form}` is also in category `{}` ({}:{}); a form belongs to one category",
+                        other.name,
+                        other.path.display(),
+                        other.entries[e0].line
+                    )
+                };
+                problems.push(ConfigError::new(&category.path, entry.line, message));
+            }
+        }
+    }
+    problems
 }
 
 /// The category files of a lexicon folder, sorted by file name.
