@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 use crate::error::ConfigError;
 use crate::lexicon::LexiconSet;
-use crate::model::{AnnotatedDocument, Document, Fallback, SentenceAnnotation};
+use crate::model::{
+    AnnotatedDocument, Document, Fallback, PeriodSource, SentenceAnnotation, Token,
+};
 use crate::period::{Overrides, PeriodScheme, PeriodSteps};
-use crate::segment::{Segmenter, rebase};
+use crate::segment::{Reading, Segmenter, rebase};
 
 /// The loaded configuration of a run.
 pub struct Pipeline {
@@ -71,19 +73,39 @@ impl Pipeline {
     /// cannot be applied (a snippet that matches nothing or twice), which is a configuration error.
     pub fn annotate(&self, doc: Document) -> Result<AnnotatedDocument, ConfigError> {
         let fallback = doc.meta.period_fallback.unwrap_or(self.default_fallback);
-        let mut periods = self
-            .periods
-            .attribute_with(&doc, fallback, self.period_steps);
+        // Each sentence is cut once, in its Simplified form: those tokens place the period
+        // markers, are tagged, counted and indexed.
+        let readings: Vec<Reading> = doc
+            .sentences
+            .iter()
+            .map(|s| self.segmenter.read(&s.text))
+            .collect();
+        let views: Vec<(&str, &[Token])> = readings
+            .iter()
+            .map(|r| (r.text.as_ref(), r.tokens.as_slice()))
+            .collect();
+        let mut periods =
+            self.periods
+                .attribute_with(&doc, fallback, self.period_steps, Some(&views));
+        drop(views);
         if let Some(overrides) = &self.overrides {
-            overrides.apply(&doc, &mut periods)?;
+            let mut calls: Vec<_> = periods.iter().map(|p| p.sentence.clone()).collect();
+            overrides.apply(&doc, &mut calls)?;
+            for (p, call) in periods.iter_mut().zip(calls) {
+                if call.source == PeriodSource::Manual {
+                    // A manual period is the period of every clause.
+                    p.clauses.clear();
+                }
+                p.sentence = call;
+            }
         }
         let annotations = doc
             .sentences
             .iter()
+            .zip(readings)
             .zip(periods)
-            .map(|(sentence, period)| {
+            .map(|((sentence, reading), periods)| {
                 // Tagged in the Simplified form; offsets then into the text as written.
-                let reading = self.segmenter.read(&sentence.text);
                 let mut hits = self.lexicons.tag(&reading.text, &reading.tokens);
                 let converted = reading.converted();
                 let mut tokens = reading.tokens;
@@ -109,7 +131,8 @@ impl Pipeline {
                 SentenceAnnotation {
                     tokens,
                     hits,
-                    period,
+                    period: periods.sentence,
+                    clauses: periods.clauses,
                 }
             })
             .collect();

@@ -428,12 +428,45 @@ impl PeriodCall {
     }
 }
 
+/// The period of one clause of a sentence, where the sentence's clauses speak of different times
+/// (`特朗普政府未能…；然而…拜登政府给予了…`): a hit takes the period of the clause it stands in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseCall {
+    /// Character offsets of the clause in `Sentence::text`.
+    pub char_start: u32,
+    pub char_end: u32,
+    pub period: PeriodCall,
+}
+
+/// A sentence's period and, when its clauses differ, each clause's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentencePeriods {
+    /// The sentence's own period (`passages.csv`): the primary one of its clauses.
+    pub sentence: PeriodCall,
+    /// Every clause with its period, in order, when they are not all the sentence's; empty
+    /// otherwise.
+    pub clauses: Vec<ClauseCall>,
+}
+
 /// Per-sentence annotations, parallel to `Document::sentences`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SentenceAnnotation {
     pub tokens: Vec<Token>,
     pub hits: Vec<Hit>,
     pub period: PeriodCall,
+    /// The clauses' periods when they differ from the sentence's (see `SentencePeriods`).
+    #[serde(default)]
+    pub clauses: Vec<ClauseCall>,
+}
+
+impl SentenceAnnotation {
+    /// The period of the clause holding the character at `char_start` (a hit's, a token's).
+    pub fn period_at(&self, char_start: u32) -> &PeriodCall {
+        self.clauses
+            .iter()
+            .find(|c| c.char_start <= char_start && char_start < c.char_end)
+            .map_or(&self.period, |c| &c.period)
+    }
 }
 
 /// A document with every sentence segmented, tagged and attributed.

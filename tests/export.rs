@@ -160,6 +160,7 @@ fn document(id: &str, title: &str, lines: Vec<Line>) -> AnnotatedDocument {
             tokens,
             hits,
             period,
+            clauses: Vec::new(),
         });
     }
     AnnotatedDocument {

@@ -41,9 +41,16 @@ fn traditional_text_is_tagged_through_its_simplified_form_and_quoted_as_written(
     }
     // Context is quoted from the text as written.
     let nuclear = hits.iter().find(|h| h["entry"] == "核威胁").unwrap();
-    assert!(nuclear["left"].ends_with("敵對勢力日益增強的"), "{nuclear:?}");
+    assert!(
+        nuclear["left"].ends_with("敵對勢力日益增強的"),
+        "{nuclear:?}"
+    );
     let passages = read_csv(&out.join("passages.csv"));
-    assert!(passages.iter().any(|p| p["text"].contains("北韓會繼續核開發")));
+    assert!(
+        passages
+            .iter()
+            .any(|p| p["text"].contains("北韓會繼續核開發"))
+    );
     // Word tokens leave out punctuation: the sentence has more tokens than words.
     for p in &passages {
         let words: u32 = p["tokens"].parse().unwrap();

@@ -27,7 +27,8 @@ Examples:
   mine inspect paper.md | grep -A3 '^repairs'              what was repaired
 
 Each sentence line shows its period, the step of the attribution cascade that decided it and the
-evidence, e.g. `s12 body [biden <- sentence: 拜登政府]`, then its lexicon hits.")]
+evidence, e.g. `s12 body [biden <- sentence: 拜登政府]`; a sentence whose clauses speak of different
+times lists each `clause` with its period; then its lexicon hits (with their clause's period).")]
 pub struct Args {
     /// The text or Markdown file to parse.
     pub file: PathBuf,
@@ -168,6 +169,28 @@ pub fn print_document(
                 period.source.as_str(),
                 s.text
             )?;
+            // Clauses that speak of different times, each with its period.
+            for c in &a.clauses {
+                let text: String = s
+                    .text
+                    .chars()
+                    .skip(c.char_start as usize)
+                    .take((c.char_end - c.char_start) as usize)
+                    .collect();
+                let evidence = if c.period.evidence.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", c.period.evidence)
+                };
+                writeln!(
+                    out,
+                    "      clause {}..{} [{} <- {}{evidence}] {text}",
+                    c.char_start,
+                    c.char_end,
+                    c.period.period,
+                    c.period.source.as_str()
+                )?;
+            }
             for hit in &a.hits {
                 let category = &lexicons.categories[hit.category];
                 let modifier = hit
@@ -175,9 +198,14 @@ pub fn print_document(
                     .as_ref()
                     .map(|m| format!(" ({} by {})", m.kind.as_str(), m.word))
                     .unwrap_or_default();
+                let in_clause = if a.clauses.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", a.period_at(hit.char_start).period)
+                };
                 writeln!(
                     out,
-                    "      hit {}/{} `{}`{modifier}",
+                    "      hit {}/{} `{}`{modifier}{in_clause}",
                     category.name,
                     category.entries[hit.entry].term,
                     &s.text[hit.byte_start as usize..hit.byte_end as usize]

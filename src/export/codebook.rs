@@ -147,7 +147,7 @@ fn denominator_columns() -> Vec<Column> {
             "tokens",
             Integer,
             "tokens",
-            "Word tokens (jieba accurate mode; a word token has a letter or a CJK character, so punctuation and digit-only tokens are not counted) of the counted sentences of the period: the denominator of every rate.",
+            "Word tokens (jieba accurate mode; a word token has a letter or a CJK character, so punctuation and digit-only tokens are not counted) of the counted text of the period (a clause that speaks of another period counts there): the denominator of every rate.",
         ),
         col(
             "sentences",
@@ -354,7 +354,24 @@ pub fn hits() -> CsvTable {
             "Sentence number within the document (joins `passages.csv`).",
         ),
         col("zone", Text, "", "Zone of the sentence."),
-        col("period", Text, "", "Period of the sentence."),
+        col(
+            "period",
+            Text,
+            "",
+            "Period of the hit: that of the clause it stands in (a sentence whose clauses speak of different times, `…；然而…`, gives each clause its own), else the sentence's.",
+        ),
+        col(
+            "period_source",
+            Text,
+            "",
+            "Where the hit's period came from (as `passages.csv` `period_source`).",
+        ),
+        col(
+            "period_evidence",
+            Text,
+            "",
+            "The marker, date or rule that decided the hit's period.",
+        ),
     ];
     columns.extend(entry_columns());
     columns.extend([

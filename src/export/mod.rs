@@ -475,6 +475,17 @@ impl DocExporter {
             });
         }
         for (s, a) in doc.sentences.iter().zip(&ad.annotations) {
+            if let Some(c) = a
+                .clauses
+                .iter()
+                .find(|c| !self.period_index.contains_key(&c.period.period))
+            {
+                return Err(ExportError::UnknownPeriod {
+                    doc: doc.meta.id.clone(),
+                    sentence: s.id,
+                    period: c.period.period.clone(),
+                });
+            }
             if !self.period_index.contains_key(&a.period.period) {
                 return Err(ExportError::UnknownPeriod {
                     doc: doc.meta.id.clone(),
@@ -545,11 +556,19 @@ impl DocExporter {
         for (s, a) in doc.sentences.iter().zip(&ad.annotations) {
             let p = self.period_index[&a.period.period];
             let counted = self.options.zones.contains(&s.zone);
-            let n_tokens = a
+            // Word tokens per period: a clause that speaks of another time counts its words there.
+            let mut words_by_period: BTreeMap<usize, u64> = BTreeMap::new();
+            for t in a
                 .tokens
                 .iter()
                 .filter(|t| crate::segment::is_word(t.text(&s.text)))
-                .count() as u64;
+            {
+                let period = &a.period_at(t.char_start).period;
+                *words_by_period
+                    .entry(self.period_index[period])
+                    .or_insert(0) += 1;
+            }
+            let n_tokens: u64 = words_by_period.values().sum();
             let zone = zones.entry(s.zone).or_default();
             zone.sentences += 1;
             zone.tokens += n_tokens;
@@ -598,11 +617,14 @@ impl DocExporter {
                 let left: Vec<&str> = left.collect();
                 let left: String = left.into_iter().rev().collect();
                 let right: String = s.text[end..].graphemes(true).take(KWIC_GRAPHEMES).collect();
+                let call = a.period_at(hit.char_start);
                 hits_rows.write_row(&[
                     meta.id.clone(),
                     s.id.to_string(),
                     s.zone.as_str().to_string(),
-                    a.period.period.clone(),
+                    call.period.clone(),
+                    call.source.as_str().to_string(),
+                    call.evidence.clone(),
                     category.name.clone(),
                     subcategory_name(category, entry.subcategory),
                     entry.term.clone(),
@@ -626,29 +648,35 @@ impl DocExporter {
             if !counted {
                 continue;
             }
-            let dp = doc_periods.entry(p).or_insert_with(|| DocPeriod {
+            let empty = || DocPeriod {
                 tokens: 0,
                 sentences: 0,
                 categories: vec![Tally::default(); n_categories],
-            });
-            dp.tokens += n_tokens;
-            dp.sentences += 1;
+            };
+            // The sentence counts in its own period; its words and hits in their clauses'.
+            doc_periods.entry(p).or_insert_with(empty).sentences += 1;
+            for (&q, &words) in &words_by_period {
+                doc_periods.entry(q).or_insert_with(empty).tokens += words;
+            }
             let mut sentence_entries = BTreeSet::new();
             let mut sentence_categories = BTreeSet::new();
             for hit in &a.hits {
+                let q = self.period_index[&a.period_at(hit.char_start).period];
                 let e = self.entry_base[hit.category] + hit.entry;
-                entry_tallies.entry((p, e)).or_default().add(hit);
-                dp.categories[hit.category].add(hit);
-                sentence_entries.insert(e);
-                sentence_categories.insert(hit.category);
+                entry_tallies.entry((q, e)).or_default().add(hit);
+                doc_periods.entry(q).or_insert_with(empty).categories[hit.category].add(hit);
+                sentence_entries.insert((q, e));
+                sentence_categories.insert((q, hit.category));
             }
-            for e in sentence_entries {
-                if let Some(t) = entry_tallies.get_mut(&(p, e)) {
+            for key in sentence_entries {
+                if let Some(t) = entry_tallies.get_mut(&key) {
                     t.sentences_with_hit += 1;
                 }
             }
-            for c in sentence_categories {
-                dp.categories[c].sentences_with_hit += 1;
+            for (q, c) in sentence_categories {
+                if let Some(dp) = doc_periods.get_mut(&q) {
+                    dp.categories[c].sentences_with_hit += 1;
+                }
             }
         }
 

@@ -120,6 +120,7 @@ fn document(id: &str, hash: &str, sentences: &[(&str, &str, Zone)]) -> Annotated
                 evidence: String::new(),
                 mentioned: Vec::new(),
             },
+            clauses: Vec::new(),
         });
     }
     AnnotatedDocument { doc, annotations }

@@ -286,6 +286,18 @@ impl RowBuilder {
             row.add_u64(f.paragraph, u64::from(sentence.paragraph));
             row.add_u64(f.sentence_id, u64::from(sentence.id));
             row.add_text(f.period, &annotation.period.period);
+            // `period:P` also finds a sentence with a clause about P (`…；然而…`).
+            let mut other: Vec<&str> = annotation
+                .clauses
+                .iter()
+                .map(|c| c.period.period.as_str())
+                .filter(|p| *p != annotation.period.period)
+                .collect();
+            other.sort_unstable();
+            other.dedup();
+            for p in other {
+                row.add_text(f.period, p);
+            }
             row.add_text(f.period_source, annotation.period.source.as_str());
             row.add_text(f.period_evidence, &annotation.period.evidence);
             for category in categories {

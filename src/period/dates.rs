@@ -122,13 +122,26 @@ pub(crate) fn find_dates(text: &str) -> Vec<DateMention> {
         {
             continue;
         }
-        let Some(span) = span_of(&caps) else {
-            continue;
+        let until_now = UNTIL_NOW.is_match(rest);
+        let span = match span_of(&caps) {
+            Some(span) => span,
+            // `21世纪以来`: the century so far.
+            None if until_now && caps.name("cen").is_some() => {
+                let Some(century) = caps.name("cen_n").and_then(|n| match n.as_str() {
+                    "二十一" => Some(21),
+                    n => n.parse::<i32>().ok(),
+                }) else {
+                    continue;
+                };
+                let start = (century - 1) * 100 + 1;
+                DaySpan::years(start, start + 98)
+            }
+            None => continue,
         };
         let mention = DateMention {
             bytes: whole.range(),
             span,
-            until_now: UNTIL_NOW.is_match(rest),
+            until_now,
         };
         // Join `A 至 B` into one span.
         if let Some(prev) = found.last_mut()

@@ -1,49 +1,33 @@
-//! Period attribution: takes the scheme in `lexicons/periods.toml` (periods, markers, office
-//! holders, dated events) and a parsed `Document`, and gives back one `PeriodCall` per sentence:
-//! the period the sentence speaks of, where that came from (`PeriodSource`), the marker text that
-//! decided it, and every period the sentence itself names.
+//! Period attribution: takes the scheme in `lexicons/periods.toml` (periods, markers, people with
+//! their offices, dated events, named actors) and a parsed `Document`, and gives back each
+//! sentence's `PeriodCall` (the period it speaks of, where that came from, the evidence that
+//! decided it, every period it names) and, where its clauses speak of different times, each
+//! clause's (`SentencePeriods`).
 //!
-//! # Evidence in a sentence
-//! A sentence's own evidence is every marker of the scheme it contains (longest term wins at each
-//! position; `[ignore]` phrases hide what is inside them) and every date written in it
-//! (`2023年8月`, `2023 年 8 月 18 日`, `2022年`, `2021~2024年`, `1990年代至2020年`, `1990年代`,
-//! `80年代末`, `20 世纪 50 年代`, `21世纪初`, ISO `2025-06-20`). A date or span maps to the
-//! periods it overlaps; a period overlapped by less than `min_share` of the span (19 days of
-//! `2021年`) is not mentioned; the period covering most of it is the span's own period.
-//! Dates that are not about the time a sentence speaks of are skipped: a year followed by
-//! `第N期`/`第N卷`/`第N号` (a journal issue), and dates after the document's date (plans and
-//! targets such as `2027年`). `X年以来` / `X年至今` is the span from X to the document's date.
+//! # Evidence and what it does
+//! A text's evidence is every marker of the scheme it contains (longest term first, on the
+//! sentence's token boundaries; `[ignore]` phrases hide what is inside them), every date written
+//! in it (`2023年8月`, `2021~2024年`, `1990年代`, `20 世纪 50 年代`, ISO dates …) and every relative
+//! time word resolved against the document's date (`去年 (2018)`, `当前 (2025-10-04)`). A date or
+//! span maps to the periods it overlaps (by `min_share`); dates after the document's date are
+//! plans and are skipped. Each piece of evidence has a role in its clause (`cascade::Role`): a
+//! frame sets the clause's time; a qualifier (`2015年签署的协议`, `冷战的产物`) never does; a span to
+//! the present (`以来`, `至今`, `冷战结束后`) speaks of the document's date; a person's name dates
+//! only through the office held (role words next to it choose the office, `前总统`/`候选人` make it
+//! date nothing) and decides only when nothing stronger does. Generic markers (`第二任期`) count
+//! only beside the president they belong to.
 //!
-//! # Ambiguous markers and names
-//! A marker with several candidate periods (bare `特朗普`/`特朗普政府`; an office holder whose term
-//! falls into two periods, such as 安倍 or 文在寅) is resolved, in order, by: the unambiguous
-//! evidence of the same sentence; another ambiguous marker of the sentence sharing exactly one
-//! candidate (`特朗普` + `文在寅` → trump1); the nearest preceding sentence of the paragraph with evidence;
-//! the later sentences of the paragraph; the nearest enclosing heading with evidence; the
-//! document's date (the latest candidate that had begun by then: `特朗普政府` in a paper dated
-//! 2023 is `trump1`, in one dated 2025 it is `trump2`); with no document date, the first
-//! candidate listed in the scheme. The evidence then reads `特朗普政府 (by 第一任期)`.
-//!
-//! Office holders' names (`[[holder]]`) are weak evidence: they name a person, not a time. When a
-//! text also has a date, an administration or an event marker, a name adds to `mentioned` but
-//! does not decide the primary period (`坎贝尔和沙利文于2019年便…` is trump1, not biden).
-//!
-//! # The cascade
-//! A sentence takes its period from, in order:
-//! 1. `sentence`: its own evidence;
-//! 2. `paragraph`: the nearest preceding sentence of the same paragraph with evidence, else the
-//!    nearest following one (markers never leak from one paragraph into the next);
-//! 3. `heading`: the nearest enclosing heading with evidence (a heading covers its subsections;
-//!    the document title is not a heading);
-//! 4. `citation`: the dates of the notes the sentence cites;
-//! 5. `document`: the document's date, when the fallback is `document`;
-//! 6. `none`: `unattributed`.
-//!
-//! When the evidence names several periods, all of them are in `mentioned` (in scheme order) and
-//! the primary one is the chronologically latest (`primary = "latest"`, the default: the seeds
-//! name the past to contrast it with the present, `与拜登时期显著不同的是，特朗普…`) or the first
-//! named (`primary = "first"`). `evidence` is the first marker that names the primary period.
-//! Manual overrides (`Overrides`, from `corpus/overrides.csv`) are applied last.
+//! # Clauses and the two kinds of text
+//! Sentences split into clauses at `；` and at a comma before a contrast or sequence word; a
+//! clause with evidence of its own keeps it, so a contrast sentence gives each half its period.
+//! A contemporaneous text (`Fallback::Document` with a date) is at its date wherever a clause
+//! frames no other time; evidence never travels between its sentences. An analytic text takes a
+//! sentence's own evidence, then the paragraph's (`ParagraphRule`: the nearest sentence whose
+//! time opens its clause, examples excluded; or the topic sentence only), the nearest heading's,
+//! the event dates of the notes it cites, and the document's date for a sentence about named
+//! actors (`[present]`); else `unattributed`. `PeriodSteps` switches each step off to measure it.
+//! When the evidence names several periods, the primary one is the latest
+//! (`primary = "latest"`) or the first named. Manual overrides (`Overrides`) are applied last.
 
 mod cascade;
 mod dates;
@@ -53,7 +37,7 @@ mod scheme;
 use crate::model::PartialDate;
 
 pub use overrides::{OverrideRow, Overrides, SentenceRef};
-pub use scheme::PrimaryRule;
+pub use scheme::{ParagraphRule, PrimaryRule};
 
 /// The steps of the cascade a run uses (`mine index --period-steps`), so that a researcher can
 /// switch each off and measure what it contributes. A step that is off never decides a sentence's
@@ -160,6 +144,18 @@ pub struct PeriodScheme {
     pub primary: PrimaryRule,
     /// Share of a date span a period must cover to count as mentioned by it.
     pub min_share: f64,
+    /// How far the paragraph step reaches in an analytic text.
+    pub paragraph: ParagraphRule,
+    /// Role words that make a name date nothing (`前总统`, `候选人`), normalised.
+    out_of_office: Vec<String>,
+    /// Named actors (states, alliances) whose mention makes an undated sentence of an analytic
+    /// text speak of the time of writing (`[present]` in `periods.toml`).
+    present_actors: Vec<String>,
+    /// Generic nouns (`国家`, `联盟`, `盟友`, `理论`): a sentence with one makes a general
+    /// statement, which the named actors do not date (`[present] generic` in `periods.toml`).
+    generic_nouns: Vec<String>,
+    /// Generic subjects (`国家`, `盟友`): a sentence opening with one is a general statement.
+    generic_subjects: Vec<String>,
     /// Compiled markers, in the order of the file.
     markers: Vec<scheme::Marker>,
     /// One regex over every term and ignored phrase, longest first, whitespace allowed inside.
@@ -189,6 +185,10 @@ impl PeriodScheme {
         PeriodScheme {
             periods,
             min_share: 0.1,
+            out_of_office: scheme::OUT_OF_OFFICE
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
             ..PeriodScheme::default()
         }
     }

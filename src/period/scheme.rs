@@ -40,7 +40,54 @@ pub(super) struct Marker {
     pub(super) meaning: Meaning,
     /// An office holder's name: evidence for the primary period only when nothing else is.
     pub(super) weak: bool,
+    /// A dated event or era (`冷战`, `戴维营峰会`): when it qualifies a noun (`冷战的产物`) it
+    /// says what the thing is, not when the clause speaks. Administrations are always a frame
+    /// (`拜登政府的印太战略` speaks of the Biden years).
+    pub(super) event: bool,
+    /// An era: an event lasting over a year (`冷战`, `二战`, `朝鲜战争`). Inside a clause an era
+    /// names a kind of thing (`二战史观`, `冷战留下的资产`) unless it takes a time word.
+    pub(super) era: bool,
+    /// A generic marker (`第二任期`, `第二次执政`) counts only in a sentence that also names one
+    /// of these (normalised) terms, and never right after another office holder's name.
+    pub(super) requires: Vec<String>,
+    /// An office holder's offices: the periods each spans, and the role words (`副总统`, `外相`)
+    /// that, next to the name, say which office is meant.
+    pub(super) offices: Vec<Office>,
 }
+
+#[derive(Clone, Debug)]
+pub(super) struct Office {
+    /// Scheme indices of the periods the term in office covers (by `min_share`), ascending.
+    pub(super) periods: Vec<usize>,
+    pub(super) roles: Vec<String>,
+}
+
+/// How far the paragraph step reaches in an analytic text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ParagraphRule {
+    /// Only the paragraph's first sentence (its topic sentence) covers the paragraph.
+    Topic,
+    /// The nearest preceding sentence with evidence covers a sentence without, else the nearest
+    /// following one (the default: measured on the development set and the seeds).
+    #[default]
+    Nearest,
+}
+
+/// Role words that, next to a name, say the person is not (or not yet) in the office the name
+/// stands for: `前总统特朗普`, `总统候选人拜登`, `当选总统特朗普`. The name then dates nothing.
+pub(super) const OUT_OF_OFFICE: [&str; 11] = [
+    "前总统",
+    "前副总统",
+    "前首相",
+    "前国务卿",
+    "前任总统",
+    "候选人",
+    "当选总统",
+    "参选人",
+    "在野党",
+    "党首",
+    "党代表",
+];
 
 /// An open term in office counts as this many days after it began (or after the last period
 /// began, if later): long enough to sit in the last period, short enough not to swamp a span.
@@ -61,6 +108,19 @@ struct SchemeFile {
     events: Vec<MarkerEntry>,
     #[serde(default)]
     ignore: IgnoreEntry,
+    #[serde(default)]
+    present: PresentEntry,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PresentEntry {
+    #[serde(default)]
+    terms: Vec<Spanned<String>>,
+    #[serde(default)]
+    generic: Vec<Spanned<String>>,
+    #[serde(default)]
+    generic_subjects: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -68,6 +128,8 @@ struct SchemeFile {
 struct SettingsEntry {
     primary: Option<Spanned<String>>,
     min_share: Option<Spanned<f64>>,
+    paragraph: Option<Spanned<String>>,
+    out_of_office: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +158,23 @@ struct MarkerEntry {
     #[serde(default)]
     #[allow(dead_code)]
     note: String,
+    /// A holder's offices, each with its dates and role words (instead of `from`/`to`).
+    offices: Option<Vec<OfficeEntry>>,
+    /// A generic marker's names (see `Marker::requires`).
+    requires: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfficeEntry {
+    /// For the reader only.
+    #[serde(default)]
+    #[allow(dead_code)]
+    office: String,
+    #[serde(default)]
+    roles: Vec<Spanned<String>>,
+    from: Spanned<String>,
+    to: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -154,6 +233,22 @@ impl PeriodScheme {
                 }
             };
         }
+        if let Some(rule) = &file.settings.paragraph {
+            scheme.paragraph = match rule.get_ref().as_str() {
+                "topic" => ParagraphRule::Topic,
+                "nearest" => ParagraphRule::Nearest,
+                other => {
+                    return Err(loc.at(
+                        rule,
+                        format!("expected `topic` or `nearest` for `paragraph`, found `{other}`"),
+                    ));
+                }
+            };
+        }
+        scheme.out_of_office = match &file.settings.out_of_office {
+            Some(words) => words.iter().map(|w| normalize(w.get_ref())).collect(),
+            None => OUT_OF_OFFICE.iter().map(|w| w.to_string()).collect(),
+        };
         if let Some(share) = &file.settings.min_share {
             if !(0.0..=1.0).contains(share.get_ref()) {
                 return Err(loc.at(share, "expected `min_share` between 0 and 1"));
@@ -178,12 +273,36 @@ impl PeriodScheme {
             terms.push((key, owner));
             Ok(())
         };
-        let holders = file.holders.iter().map(|e| (e, true));
-        let others = file.markers.iter().chain(&file.events).map(|e| (e, false));
-        for (entry, weak) in others.chain(holders) {
-            let meaning = marker_meaning(&loc, entry, &scheme)?;
+        let holders = file.holders.iter().map(|e| (e, true, false));
+        let markers = file.markers.iter().map(|e| (e, false, false));
+        let events = file.events.iter().map(|e| (e, false, true));
+        for (entry, weak, event) in markers.chain(events).chain(holders) {
+            let (meaning, offices) = match &entry.offices {
+                Some(offices) if weak => holder_offices(&loc, entry, offices, &scheme)?,
+                Some(_) => {
+                    return Err(loc.at(
+                        &entry.terms,
+                        "`offices` belongs to a [[holder]], not to a marker or an event",
+                    ));
+                }
+                None => (marker_meaning(&loc, entry, &scheme)?, Vec::new()),
+            };
+            let requires = entry
+                .requires
+                .iter()
+                .flatten()
+                .map(|t| normalize(t.get_ref()))
+                .collect();
+            let era = event && entry_days(&loc, entry)? > 366;
             let owner = scheme.markers.len();
-            scheme.markers.push(Marker { meaning, weak });
+            scheme.markers.push(Marker {
+                meaning,
+                weak,
+                event,
+                era,
+                requires,
+                offices,
+            });
             if entry.terms.get_ref().is_empty() {
                 return Err(loc.at(&entry.terms, "expected at least one term"));
             }
@@ -191,6 +310,27 @@ impl PeriodScheme {
                 add_term(term, Some(owner), &mut terms)?;
             }
         }
+        scheme.present_actors = file
+            .present
+            .terms
+            .iter()
+            .map(|t| normalize(t.get_ref()))
+            .filter(|t| !t.is_empty())
+            .collect();
+        scheme.generic_nouns = file
+            .present
+            .generic
+            .iter()
+            .map(|t| normalize(t.get_ref()))
+            .filter(|t| !t.is_empty())
+            .collect();
+        scheme.generic_subjects = file
+            .present
+            .generic_subjects
+            .iter()
+            .map(|t| normalize(t.get_ref()))
+            .filter(|t| !t.is_empty())
+            .collect();
         for term in &file.ignore.terms {
             add_term(term, None, &mut terms)?;
         }
@@ -307,6 +447,83 @@ fn load_periods(
     Ok(())
 }
 
+/// A holder's meaning (every period any of its offices covers) and its offices.
+fn holder_offices(
+    loc: &Located<'_>,
+    entry: &MarkerEntry,
+    entries: &[OfficeEntry],
+    scheme: &PeriodScheme,
+) -> Result<(Meaning, Vec<Office>), ConfigError> {
+    if entry.from.is_some() || entry.to.is_some() || entry.date.is_some() || entry.period.is_some()
+    {
+        return Err(loc.at(
+            &entry.terms,
+            "a [[holder]] with `offices` gives its dates in each office, not `from`/`to` of its own",
+        ));
+    }
+    if entries.is_empty() {
+        return Err(loc.at(&entry.terms, "expected at least one office in `offices`"));
+    }
+    let mut offices = Vec::new();
+    let mut all: Vec<usize> = Vec::new();
+    for office in entries {
+        let first = DaySpan::of(loc.date(&office.from)?).first;
+        let last = match &office.to {
+            Some(to) => DaySpan::of(loc.date(to)?).last,
+            None => open_term_end(scheme, first),
+        };
+        if last < first {
+            return Err(loc.at(&office.from, "expected `to` on or after `from`"));
+        }
+        let Some((_, periods)) = scheme.span_periods(DaySpan { first, last }) else {
+            return Err(loc.at(&office.from, "this term falls in no period of the scheme"));
+        };
+        all.extend(&periods);
+        offices.push(Office {
+            periods,
+            roles: office
+                .roles
+                .iter()
+                .map(|r| normalize(r.get_ref()))
+                .collect(),
+        });
+    }
+    all.sort_unstable();
+    all.dedup();
+    let meaning = match all.as_slice() {
+        [one] => Meaning::Definite {
+            primary: *one,
+            mentioned: vec![*one],
+        },
+        _ => Meaning::Ambiguous(all),
+    };
+    Ok((meaning, offices))
+}
+
+/// Days an event's `date` or `from`..`to` spans (an open end counts as one day).
+fn entry_days(loc: &Located<'_>, entry: &MarkerEntry) -> Result<i64, ConfigError> {
+    if let Some(date) = &entry.date {
+        let span = DaySpan::of(loc.date(date)?);
+        return Ok(span.last - span.first + 1);
+    }
+    match (&entry.from, &entry.to) {
+        (Some(from), Some(to)) => {
+            Ok(DaySpan::of(loc.date(to)?).last - DaySpan::of(loc.date(from)?).first + 1)
+        }
+        _ => Ok(1),
+    }
+}
+
+/// The last day an open term in office counts for (see `OPEN_TERM_DAYS`).
+fn open_term_end(scheme: &PeriodScheme, first: i64) -> i64 {
+    let last_start = scheme
+        .periods
+        .last()
+        .and_then(|p| p.start)
+        .map_or(first, |d| DaySpan::of(d).first);
+    first.max(last_start) + OPEN_TERM_DAYS
+}
+
 fn marker_meaning(
     loc: &Located<'_>,
     entry: &MarkerEntry,
@@ -373,14 +590,7 @@ fn marker_meaning(
         let first = DaySpan::of(loc.date(from)?).first;
         let last = match &entry.to {
             Some(to) => DaySpan::of(loc.date(to)?).last,
-            None => {
-                let last_start = scheme
-                    .periods
-                    .last()
-                    .and_then(|p| p.start)
-                    .map_or(first, |d| DaySpan::of(d).first);
-                first.max(last_start) + OPEN_TERM_DAYS
-            }
+            None => open_term_end(scheme, first),
         };
         if last < first {
             return Err(loc.at(from, "expected `to` on or after `from`"));
