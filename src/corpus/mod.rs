@@ -8,8 +8,22 @@ pub mod metadata;
 pub mod structure;
 
 use std::fs;
+use std::path::{Path, PathBuf};
 
 use crate::model::{DocMeta, Document};
+
+/// The folder whose `metadata.csv` and `overrides.csv` describe `corpus`: the corpus itself, or
+/// for a single file the folder it is in.
+pub fn folder_of(corpus: &Path) -> PathBuf {
+    if corpus.is_file() {
+        match corpus.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    } else {
+        corpus.to_path_buf()
+    }
+}
 
 /// Reads, decodes and parses one corpus file; gives back the document and the file's size in
 /// bytes. The error is the one-line reason the file is skipped (the caller adds the file name).

@@ -12,10 +12,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::format::parse_category_file;
-use super::{Category, LexiconSet, MODIFIERS_FILE, ModifierRule, category_files};
+use super::format::parse_category;
+use super::source::{ChosenBy, LexiconFiles};
+use super::{Category, LexiconSet, MODIFIERS_FILE, ModifierRule, USERDICT_FILE};
 use crate::error::ConfigError;
-use crate::segment::Segmenter;
+use crate::segment::{self, Segmenter};
 
 /// What the lint found. `problems` fail the check; `notes` are for the researcher's eye.
 #[derive(Debug, Default)]
@@ -35,27 +36,37 @@ pub struct CorpusText {
 
 /// Checks the lexicon folder `dir`, with `userdict` added to the segmenter, against `corpus`.
 pub fn check(dir: &Path, userdict: Option<&Path>, corpus: &[CorpusText]) -> LintReport {
-    let mut report = LintReport::default();
-    let files = match category_files(dir) {
-        Ok(files) => files,
-        Err(e) => {
-            report.problems.push(e);
-            return report;
-        }
-    };
-    let mut categories: Vec<Category> = Vec::new();
-    for path in &files {
-        match parse_category_file(path) {
-            Ok(parsed) => {
-                report.problems.extend(parsed.problems);
-                categories.extend(parsed.category);
-            }
-            Err(e) => report.problems.push(e),
-        }
+    match LexiconFiles::folder(dir, ChosenBy::Flag) {
+        Ok(files) => check_files(&files, userdict, corpus),
+        Err(e) => LintReport {
+            problems: vec![e],
+            ..LintReport::default()
+        },
     }
-    report.files = files;
+}
+
+/// Checks a lexicon set (a folder's files or the built-in ones) against `corpus`; the segmenter
+/// takes the set's `userdict.txt`, or the file `userdict` when given instead.
+pub fn check_files(
+    files: &LexiconFiles,
+    userdict: Option<&Path>,
+    corpus: &[CorpusText],
+) -> LintReport {
+    let mut report = LintReport::default();
+    let mut categories: Vec<Category> = Vec::new();
+    for file in files.categories() {
+        let parsed = parse_category(&file.path, &file.text);
+        report.problems.extend(parsed.problems);
+        categories.extend(parsed.category);
+        report.files.push(file.path.clone());
+    }
     report.entries = categories.iter().map(|c| c.entries.len()).sum();
-    let modifiers = match ModifierRule::load(&dir.join(MODIFIERS_FILE)) {
+    let modifiers_path = files.path_of(MODIFIERS_FILE);
+    let modifiers = match files.get(MODIFIERS_FILE) {
+        Some(file) => ModifierRule::parse(&modifiers_path, &file.text),
+        None => ModifierRule::load(&modifiers_path),
+    };
+    let modifiers = match modifiers {
         Ok(m) => m,
         Err(e) => {
             report.problems.push(e);
@@ -107,7 +118,13 @@ pub fn check(dir: &Path, userdict: Option<&Path>, corpus: &[CorpusText]) -> Lint
     }
 
     let set = LexiconSet::new(categories, modifiers);
-    let segmenter = match Segmenter::new(&set, userdict) {
+    let user_words = match userdict {
+        Some(path) => segment::read_userdict(path),
+        None => files.get(USERDICT_FILE).map_or(Ok(Vec::new()), |f| {
+            segment::parse_userdict(&f.path, &f.text)
+        }),
+    };
+    let segmenter = match user_words.map(|words| Segmenter::with_user_words(&set, words)) {
         Ok(s) => s,
         Err(e) => {
             report.problems.push(e);
