@@ -322,7 +322,10 @@ impl RowBuilder {
                 row.add_text(f.entry, entry);
             }
             row.add_object(f.meta, meta.clone());
-            row.add_text(f.doc_hash, &doc.doc.content_hash);
+            // Read back once per document (`indexed_docs`): on its first row only.
+            if rows.is_empty() {
+                row.add_text(f.doc_hash, &doc.doc.content_hash);
+            }
             // The annotation's own tokens, replayed by the index's tokenizer: what is counted is
             // what is found, and no sentence is segmented again.
             row.add_text(
