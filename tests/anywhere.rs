@@ -253,6 +253,13 @@ fn a_hostile_corpus_run_from_its_own_folder_indexes_the_good_files_and_lists_the
         .filter(|l| l.starts_with("one_line,") && l.contains(",body,"))
         .count();
     assert!(one_line_body > 10_000, "{one_line_body} body sentences");
+    // Its index rows (made on the writer thread for a document this long) are searchable.
+    let found = mine_in(
+        &corpus,
+        &["search", "延伸威慑", "--doc", "one_line", "--format", "csv"],
+    );
+    ok(&found);
+    assert!(stdout(&found).lines().count() > 100, "{}", stdout(&found));
     // The output folder, there from the second run on, is left out of the corpus, and said so.
     let again = mine_in(&corpus, &["index", "."]);
     ok(&again);

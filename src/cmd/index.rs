@@ -29,7 +29,7 @@ use mine::export::manifest::{
 use mine::export::{DocExport, DocExporter, ExportOptions, ExportSummary, Exporter};
 use mine::index::{self, IndexError, RowBuilder, SentenceIndex, SentenceRows, SentenceWriter};
 use mine::lexicon::LexiconFiles;
-use mine::model::{DocMeta, Fallback, Zone};
+use mine::model::{AnnotatedDocument, DocMeta, Fallback, Zone};
 use mine::output;
 use mine::period::PeriodSteps;
 
@@ -506,7 +506,7 @@ enum Processed {
         /// Size and blake3 of the bytes the document was made from.
         source: (u64, String),
         encoding: String,
-        rows: SentenceRows,
+        rows: IndexRows,
         export: Box<DocExport<'static>>,
         /// The document's cache record (`cache::encode`).
         record: Vec<u8>,
@@ -517,6 +517,19 @@ enum Processed {
     },
     Fatal(anyhow::Error),
 }
+
+/// A document's index rows, or the document to make them from after its cache record is stored.
+enum IndexRows {
+    Built(SentenceRows),
+    Later(Box<AnnotatedDocument>),
+}
+
+/// Sentences above which a document's index rows are made on the writer thread, after its cache
+/// record is written and dropped, so that the annotations, the export rows, the record and the
+/// index rows (each about as big as the text, or bigger) are never all held at once: for a 20 MB
+/// document on one line that is over 100 MB less at the peak. Smaller documents make their rows
+/// on the workers, where the work is spread over the cores.
+const ROWS_LATER_SENTENCES: usize = 10_000;
 
 /// One document through the pipeline on a worker thread: parsed, annotated, turned into index
 /// rows, export rows and its cache record.
@@ -532,9 +545,14 @@ fn process(
                 Ok(annotated) => annotated,
                 Err(err) => return Processed::Fatal(err.into()),
             };
-            let rows = match rows.rows(&annotated, &pipeline.lexicons) {
-                Ok(rows) => rows,
-                Err(err) => return Processed::Fatal(err.into()),
+            let later = annotated.doc.sentences.len() > ROWS_LATER_SENTENCES;
+            let built = if later {
+                None
+            } else {
+                match rows.rows(&annotated, &pipeline.lexicons) {
+                    Ok(rows) => Some(rows),
+                    Err(err) => return Processed::Fatal(err.into()),
+                }
             };
             let export = match doc_exporter.prepare(&annotated) {
                 Ok(export) => export,
@@ -544,10 +562,15 @@ fn process(
                 Ok(record) => record,
                 Err(err) => return Processed::Fatal(err),
             };
+            let source = (size, annotated.doc.content_hash.clone());
+            let encoding = annotated.doc.encoding.clone();
             Processed::Done {
-                source: (size, annotated.doc.content_hash),
-                encoding: annotated.doc.encoding,
-                rows,
+                source,
+                encoding,
+                rows: match built {
+                    Some(rows) => IndexRows::Built(rows),
+                    None => IndexRows::Later(Box::new(annotated)),
+                },
                 export: Box::new(export),
                 record,
             }
@@ -639,7 +662,7 @@ impl WriterRun<'_> {
                 Processed::Done {
                     source,
                     encoding,
-                    rows,
+                    rows: index_rows,
                     export,
                     record,
                 } => {
@@ -649,7 +672,11 @@ impl WriterRun<'_> {
                     if self.indexed.contains_key(&planned.meta.id) {
                         self.writer.delete_doc(&planned.meta.id);
                     }
-                    self.writer.add_rows(rows)?;
+                    let index_rows = match index_rows {
+                        IndexRows::Built(built) => built,
+                        IndexRows::Later(doc) => rows.rows(&doc, &pipeline.lexicons)?,
+                    };
+                    self.writer.add_rows(index_rows)?;
                     self.processed_ids.push(planned.meta.id.clone());
                     self.exported.add(planned, &export, source, encoding)?;
                 }
