@@ -1,4 +1,4 @@
-//! The lexicon lint behind `mine lexicon check`: takes a lexicon folder (and optionally a corpus of
+//! The lexicon lint behind `mine lexicon check`: takes a lexicon set (and optionally a corpus of
 //! texts) and gives back every problem, each naming file and line:
 //! - a file that does not parse, an entry without rationale, an unknown subcategory, an invalid
 //!   pattern (all from `format`), a broken `modifiers.toml` or user dictionary;
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::format::parse_category;
-use super::source::{ChosenBy, LexiconFiles};
+use super::source::LexiconFiles;
 use super::{Category, LexiconSet, MODIFIERS_FILE, ModifierRule, USERDICT_FILE};
 use crate::error::ConfigError;
 use crate::segment::{self, Segmenter};
@@ -32,17 +32,6 @@ pub struct LintReport {
 pub struct CorpusText {
     pub name: String,
     pub text: String,
-}
-
-/// Checks the lexicon folder `dir`, with `userdict` added to the segmenter, against `corpus`.
-pub fn check(dir: &Path, userdict: Option<&Path>, corpus: &[CorpusText]) -> LintReport {
-    match LexiconFiles::folder(dir, ChosenBy::Flag) {
-        Ok(files) => check_files(&files, userdict, corpus),
-        Err(e) => LintReport {
-            problems: vec![e],
-            ..LintReport::default()
-        },
-    }
 }
 
 /// Checks a lexicon set (a folder's files or the built-in ones) against `corpus`; the segmenter
