@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::ConfigError;
-use crate::lexicon::LexiconSet;
+use crate::lexicon::source::ChosenBy;
+use crate::lexicon::{LexiconFiles, LexiconSet, PERIODS_FILE, USERDICT_FILE};
 use crate::model::{
     AnnotatedDocument, Document, Fallback, PeriodSource, SentenceAnnotation, Token,
 };
@@ -26,8 +27,10 @@ pub struct Pipeline {
     /// Whether negators and diminishers are applied (`--no-modifiers` turns them off: every hit
     /// is plain), so that the modifier rule's contribution can be measured.
     pub modifiers: bool,
-    /// Every configuration file read, in a stable order (for the manifest and the rebuild check).
-    pub files: Vec<PathBuf>,
+    /// The lexicon files the run was configured with (a folder's or the built-in set).
+    pub lexicon_files: LexiconFiles,
+    /// `overrides.csv`, when the corpus has one.
+    pub overrides_path: Option<PathBuf>,
 }
 
 impl Pipeline {
@@ -40,12 +43,28 @@ impl Pipeline {
         corpus_dir: Option<&Path>,
         default_fallback: Fallback,
     ) -> Result<Pipeline, ConfigError> {
-        let lexicons = LexiconSet::load(lexicon_dir)?;
-        let periods_path = lexicon_dir.join("periods.toml");
-        let periods = PeriodScheme::load(&periods_path)?;
-        let userdict = lexicon_dir.join("userdict.txt");
-        let userdict = userdict.is_file().then_some(userdict);
-        let segmenter = Segmenter::new(&lexicons, userdict.as_deref())?;
+        let files = LexiconFiles::folder(lexicon_dir, ChosenBy::Flag)?;
+        Pipeline::from_lexicons(files, corpus_dir, default_fallback)
+    }
+
+    /// `load` with the lexicon files already read (`LexiconFiles::resolve`).
+    pub fn from_lexicons(
+        lexicon_files: LexiconFiles,
+        corpus_dir: Option<&Path>,
+        default_fallback: Fallback,
+    ) -> Result<Pipeline, ConfigError> {
+        let lexicons = LexiconSet::from_files(&lexicon_files)?;
+        let periods_path = lexicon_files.path_of(PERIODS_FILE);
+        let periods = match lexicon_files.get(PERIODS_FILE) {
+            Some(file) => PeriodScheme::parse(&periods_path, &file.text)?,
+            // The loader's own message for a missing scheme.
+            None => PeriodScheme::load(&periods_path)?,
+        };
+        let user_words = match lexicon_files.get(USERDICT_FILE) {
+            Some(file) => crate::segment::parse_userdict(&file.path, &file.text)?,
+            None => Vec::new(),
+        };
+        let segmenter = Segmenter::with_user_words(&lexicons, user_words);
         let overrides_path = corpus_dir
             .map(|dir| dir.join("overrides.csv"))
             .filter(|path| path.is_file());
@@ -53,10 +72,6 @@ impl Pipeline {
             Some(path) => Some(Overrides::load(path, &periods)?),
             None => None,
         };
-        let mut files = lexicons.files();
-        files.push(periods_path);
-        files.extend(userdict);
-        files.extend(overrides_path);
         Ok(Pipeline {
             segmenter,
             lexicons,
@@ -65,7 +80,8 @@ impl Pipeline {
             default_fallback,
             period_steps: PeriodSteps::ALL,
             modifiers: true,
-            files,
+            lexicon_files,
+            overrides_path,
         })
     }
 

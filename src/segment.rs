@@ -12,7 +12,6 @@
 //! preferred.
 
 use std::borrow::Cow;
-use std::io::BufRead;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
@@ -117,12 +116,31 @@ impl Segmenter {
         userdict: Option<&Path>,
         options: SegmenterOptions,
     ) -> Result<Segmenter, ConfigError> {
+        let user_words = match userdict {
+            Some(path) => read_userdict(path)?,
+            None => Vec::new(),
+        };
+        Ok(Segmenter::from_words(lexicons, user_words, options))
+    }
+
+    /// The shipped segmenter with user-dictionary words already read (`parse_userdict`).
+    pub fn with_user_words(
+        lexicons: &LexiconSet,
+        user_words: Vec<(String, Option<usize>)>,
+    ) -> Segmenter {
+        Segmenter::from_words(lexicons, user_words, SegmenterOptions::default())
+    }
+
+    /// Every lexicon term and variant, then `user_words`.
+    fn from_words(
+        lexicons: &LexiconSet,
+        user_words: Vec<(String, Option<usize>)>,
+        options: SegmenterOptions,
+    ) -> Segmenter {
         let mut words: Vec<(String, Option<usize>)> =
             lexicons.words().map(|w| (w.to_string(), None)).collect();
-        if let Some(path) = userdict {
-            words.extend(read_userdict(path)?);
-        }
-        Ok(Segmenter::build(words, options))
+        words.extend(user_words);
+        Segmenter::build(words, options)
     }
 
     /// The segmenter `record` describes: the same words with the same frequencies, added in the
@@ -344,11 +362,18 @@ pub fn rebase<'a>(
 
 /// Reads a user dictionary: one `word [frequency] [tag]` per line, `#` starts a comment line.
 pub fn read_userdict(path: &Path) -> Result<Vec<(String, Option<usize>)>, ConfigError> {
-    let file = std::fs::File::open(path)
+    let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::new(path, 0, format!("cannot read the user dictionary: {e}")))?;
+    parse_userdict(path, &text)
+}
+
+/// `read_userdict` on text already read; `path` is only used in messages.
+pub fn parse_userdict(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<(String, Option<usize>)>, ConfigError> {
     let mut words = Vec::new();
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| ConfigError::new(path, i + 1, format!("cannot read: {e}")))?;
+    for (i, line) in text.lines().enumerate() {
         let line = line.trim().trim_start_matches('\u{feff}');
         if line.is_empty() || line.starts_with('#') {
             continue;

@@ -381,25 +381,6 @@ fn a_missing_modifier_file_is_an_error() {
 }
 
 #[test]
-fn lexicon_files_lists_category_files_then_modifiers() {
-    let (set, _) = shipped();
-    let names: Vec<String> = set
-        .files()
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(
-        names,
-        vec![
-            "assurance_commitment.toml",
-            "threat_narrative.toml",
-            "transactional_burden.toml",
-            "modifiers.toml"
-        ]
-    );
-}
-
-#[test]
 fn import_converts_yaml_and_dic_into_loadable_category_files() {
     // Each import in a folder of its own: the two hold the same terms, and a form belongs to one
     // category of a lexicon folder.

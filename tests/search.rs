@@ -136,6 +136,10 @@ fn every_sentence_hits_csv_lists_for_an_entry_is_found_by_searching_it() {
     }
 }
 
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 output")
 }
@@ -169,8 +173,17 @@ fn the_term_in_the_biden_years_finds_exactly_the_tagged_sentences() {
         !expected.is_empty(),
         "the seeds speak of {TERM} under Biden"
     );
+    // Whole words: the tagged sentences exactly (by default the entry's variants and longer
+    // words holding the term are found too, after these).
     let out = f.search(&[
-        TERM, "--period", "biden", "--format", "json", "--limit", "1000",
+        TERM,
+        "--period",
+        "biden",
+        "--format",
+        "json",
+        "--limit",
+        "1000",
+        "--whole-word",
     ]);
     assert_eq!(out.status.code(), Some(0));
     let rows = json_lines(&out);
@@ -208,7 +221,7 @@ fn the_term_in_the_biden_years_finds_exactly_the_tagged_sentences() {
 #[test]
 fn the_table_shows_ranked_rows_with_the_match_marked_and_no_colour_in_a_pipe() {
     let f = fixture();
-    let out = f.search(&[TERM, "--period", "biden"]);
+    let out = f.search(&[TERM, "--period", "biden", "--whole-word"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(
@@ -259,7 +272,8 @@ fn csv_has_the_passages_header_and_the_same_rows_as_json() {
             "date",
             "text",
             "score",
-            "kwic"
+            "kwic",
+            "whole_word"
         ]
     );
     let mut rows: Vec<(String, u64)> = reader
@@ -277,7 +291,7 @@ fn csv_has_the_passages_header_and_the_same_rows_as_json() {
 #[test]
 fn count_prints_matches_per_period() {
     let f = fixture();
-    let out = f.search(&[TERM, "--count", "--format", "csv"]);
+    let out = f.search(&[TERM, "--count", "--format", "csv", "--whole-word"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     let mut lines = text.lines();
@@ -306,7 +320,12 @@ fn filters_by_doc_and_zone() {
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["zone"] == "note"));
     let out = f.search(&["*", "--zone", "body", "--doc", "no_such_doc"]);
-    assert_eq!(out.status.code(), Some(1), "nothing matches");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a document the index does not have"
+    );
+    assert!(stderr(&out).contains("no_such_doc"), "{}", stderr(&out));
     let out = f.search(&["*", "--zone", "nowhere"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -432,11 +451,13 @@ fn a_deep_page_is_the_same_slice_of_the_full_ranking() {
             total > 100,
             "{query}: {total} matches, too few to page through"
         );
-        // The full ranking is score descending, then doc id, then sentence id.
+        // The full ranking is whole-word matches first, then score descending, then doc id,
+        // then sentence id.
         let mut resorted = full.hits.clone();
         resorted.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
+            b.whole_word
+                .cmp(&a.whole_word)
+                .then_with(|| b.score.total_cmp(&a.score))
                 .then_with(|| a.doc.cmp(&b.doc))
                 .then_with(|| a.sentence_id.cmp(&b.sentence_id))
         });

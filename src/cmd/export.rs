@@ -1,7 +1,8 @@
 //! `mine export`: reloads the annotations `mine index` cached in `<out>/cache/`, loads the
 //! lexicons and the period scheme, and writes the CSVs and the codebook again with other options
-//! (counted zones, Excel safety, bootstrap seed and replicates); updates `manifest.json` if there
-//! is one.
+//! (counted zones, Excel safety, bootstrap seed and replicates). The manifest then records the
+//! export (its command line and times) with the `mine index` run it derives from, and a
+//! `report.md` made from the old counts is rendered again (or removed when it cannot be).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,10 +11,13 @@ use anyhow::Context;
 
 use super::Exit;
 use mine::cache::{self, Cache};
+use mine::export::manifest::Manifest;
 use mine::export::{self, DEFAULT_BOOTSTRAP_REPS, DEFAULT_SEED, ExportOptions, Exporter};
-use mine::lexicon::LexiconSet;
+use mine::lexicon::source::{self, ChosenBy};
+use mine::lexicon::{LexiconFiles, LexiconSet, PERIODS_FILE};
 use mine::model::Zone;
 use mine::period::PeriodScheme;
+use mine::report::{self, ReportOptions};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -36,9 +40,10 @@ pub struct Args {
     /// (or a tab or CR) prefixed with ' so they are not run as formulas. Numbers are unchanged.
     #[arg(long)]
     pub excel: bool,
-    /// Folder of the lexicons and of periods.toml.
-    #[arg(long, default_value = "lexicons")]
-    pub lexicons: PathBuf,
+    /// Folder of the lexicons and of periods.toml [default: $MINE_LEXICONS, else the lexicons
+    /// the manifest records for `mine index` (a folder, or the built-in set)].
+    #[arg(long)]
+    pub lexicons: Option<PathBuf>,
     /// Seed of the bootstrap intervals (ChaCha8).
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
@@ -47,15 +52,30 @@ pub struct Args {
     pub reps: usize,
 }
 
+/// The lexicons an export uses: `--lexicons` or `MINE_LEXICONS` when given, else those the
+/// manifest says `mine index` used, else the default choice.
+fn export_lexicons(args: &Args, manifest: Option<&Manifest>) -> anyhow::Result<LexiconFiles> {
+    if args.lexicons.is_some() || std::env::var_os(source::ENV_VAR).is_some_and(|v| !v.is_empty()) {
+        return Ok(LexiconFiles::resolve(args.lexicons.as_deref())?);
+    }
+    match manifest.and_then(|m| m.lexicons.as_ref()) {
+        Some(record) => match &record.folder {
+            Some(dir) => Ok(LexiconFiles::folder(Path::new(dir), ChosenBy::Manifest)?),
+            None => Ok(LexiconFiles::built_in()),
+        },
+        None => Ok(LexiconFiles::resolve(None)?),
+    }
+}
+
 /// The cached annotations were made with the lexicons and periods of the last `mine index`; if
 /// any of those files changed since, the hits and periods in the cache no longer match them and
 /// the export would mix two configurations. The manifest holds the hashes of that run.
 fn check_annotations_are_current(
     out: &Path,
-    lexicons: &LexiconSet,
-    periods: &Path,
+    manifest: Option<&Manifest>,
+    lexicons: &LexiconFiles,
 ) -> anyhow::Result<()> {
-    let Some(manifest) = export::manifest::read(out)? else {
+    let Some(manifest) = manifest else {
         return Ok(());
     };
     let indexed: Vec<&str> = manifest
@@ -63,16 +83,12 @@ fn check_annotations_are_current(
         .iter()
         .map(|f| f.blake3.as_str())
         .collect();
-    let mut files = lexicons.files();
-    files.push(periods.to_path_buf());
-    for file in files {
-        let (_, hash) = export::manifest::size_and_blake3(&file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
+    for file in lexicons.files() {
         anyhow::ensure!(
-            indexed.contains(&hash.as_str()),
+            indexed.contains(&file.blake3().as_str()),
             "{} changed since `mine index` wrote {}: rerun `mine index CORPUS --out {}` so \
              that the annotations match the lexicons",
-            file.display(),
+            file.path.display(),
             out.display(),
             out.display()
         );
@@ -81,10 +97,16 @@ fn check_annotations_are_current(
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
-    let lexicons = LexiconSet::load(&args.lexicons).context("cannot load the lexicons")?;
-    let periods = args.lexicons.join("periods.toml");
-    let scheme = PeriodScheme::load(&periods).context("cannot load the period scheme")?;
-    check_annotations_are_current(&args.out, &lexicons, &periods)?;
+    let indexed = export::manifest::read(&args.out)?;
+    let lexicon_files = export_lexicons(&args, indexed.as_ref())?;
+    let lexicons = LexiconSet::from_files(&lexicon_files).context("cannot load the lexicons")?;
+    let periods_path = lexicon_files.path_of(PERIODS_FILE);
+    let scheme = match lexicon_files.get(PERIODS_FILE) {
+        Some(file) => PeriodScheme::parse(&periods_path, &file.text),
+        None => PeriodScheme::load(&periods_path),
+    }
+    .context("cannot load the period scheme")?;
+    check_annotations_are_current(&args.out, indexed.as_ref(), &lexicon_files)?;
     let mut cache = Cache::open(&args.out);
     let ids = cache.doc_ids();
     anyhow::ensure!(
@@ -126,8 +148,13 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         }
     }
     let summary = exporter.finish()?;
-    if let Some(mut manifest) = export::manifest::read(&args.out)? {
+    // The report was rendered from the CSVs just replaced: render it again with its own options,
+    // or remove it when it cannot be (its categories are gone), rather than leave it stale.
+    let report = rerender_report(&args.out, indexed.as_ref())?;
+    if let Some(indexed) = &indexed {
+        let mut manifest = indexed.derive(std::env::args().collect());
         manifest.record_export(&summary);
+        manifest.finished = export::manifest::rfc3339(std::time::SystemTime::now());
         export::manifest::write(&args.out, &manifest)?;
     }
 
@@ -146,5 +173,56 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             writeln!(out, "  {}", path.display())?;
         }
     }
+    match report {
+        ReportAfterExport::None => {}
+        ReportAfterExport::Rendered => writeln!(
+            out,
+            "  {} and {} rendered again from the new counts",
+            args.out.join(report::REPORT).display(),
+            args.out.join(report::RATES_SVG).display()
+        )?,
+        ReportAfterExport::Removed(why) => writeln!(
+            out,
+            "  removed {} and {}, which the new counts made stale and which cannot be rendered \
+             again ({why}): run `mine report` with other categories",
+            args.out.join(report::REPORT).display(),
+            args.out.join(report::RATES_SVG).display()
+        )?,
+    }
     Ok(Exit::Success)
+}
+
+/// What became of `report.md` and `rates.svg` after an export.
+enum ReportAfterExport {
+    /// There was no report.
+    None,
+    Rendered,
+    /// It could not be rendered from the new CSVs, for this reason.
+    Removed(String),
+}
+
+fn rerender_report(out: &Path, manifest: Option<&Manifest>) -> anyhow::Result<ReportAfterExport> {
+    let (md, svg) = (out.join(report::REPORT), out.join(report::RATES_SVG));
+    if !md.exists() && !svg.exists() {
+        return Ok(ReportAfterExport::None);
+    }
+    let options =
+        manifest
+            .and_then(|m| m.report.as_ref())
+            .map_or_else(ReportOptions::default, |r| ReportOptions {
+                assurance_category: r.assurance_category.clone(),
+                threat_category: r.threat_category.clone(),
+            });
+    match report::write(out, &options) {
+        Ok(_) => Ok(ReportAfterExport::Rendered),
+        Err(err) => {
+            for path in [&md, &svg] {
+                if path.exists() {
+                    std::fs::remove_file(path)
+                        .with_context(|| format!("cannot remove the stale {}", path.display()))?;
+                }
+            }
+            Ok(ReportAfterExport::Removed(err.to_string()))
+        }
+    }
 }

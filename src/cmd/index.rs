@@ -20,14 +20,16 @@ use serde::{Deserialize, Serialize};
 
 use mine::annotate::Pipeline;
 use mine::cache::{self, Cache};
-use mine::corpus::discover::{CorpusFile, Skipped, discover};
+use mine::corpus::discover::{CorpusFile, Skipped, discover_excluding};
 use mine::corpus::{self, metadata};
 use mine::export::manifest::{
-    self, AnnotationSettings, ConfigFile, IndexMode, InputFile, Manifest, SkippedFile,
+    self, AnnotationSettings, ConfigFile, IndexMode, InputFile, LexiconsRecord, Manifest,
+    SkippedFile, UnmatchedMetadataRow,
 };
 use mine::export::{DocExport, DocExporter, ExportOptions, ExportSummary, Exporter};
 use mine::index::{self, IndexError, RowBuilder, SentenceIndex, SentenceRows, SentenceWriter};
-use mine::model::{DocMeta, Fallback, Zone};
+use mine::lexicon::LexiconFiles;
+use mine::model::{AnnotatedDocument, DocMeta, Fallback, Zone};
 use mine::output;
 use mine::period::PeriodSteps;
 
@@ -53,9 +55,10 @@ pub struct Args {
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
 
-    /// Folder with the category files (*.toml), modifiers.toml, periods.toml and userdict.txt.
-    #[arg(long, default_value = "lexicons")]
-    pub lexicons: PathBuf,
+    /// Folder with the category files (*.toml), modifiers.toml, periods.toml and userdict.txt
+    /// [default: $MINE_LEXICONS, else ./lexicons if it exists, else the built-in lexicons].
+    #[arg(long)]
+    pub lexicons: Option<PathBuf>,
 
     /// Where undated sentences go for documents whose metadata has no period_fallback:
     /// `none` leaves them unattributed, `document` gives them the document's date.
@@ -85,7 +88,8 @@ pub struct Args {
     #[arg(long)]
     pub force: bool,
 
-    /// Exit with status 2 when any file was skipped.
+    /// Exit with status 2 when any file was skipped; stop before any work when a row of
+    /// metadata.csv names no corpus file.
     #[arg(long)]
     pub strict: bool,
 
@@ -124,24 +128,21 @@ const OUTPUT_NAMES: &[&str] = &[
 struct RunConfig {
     pipeline: Pipeline,
     metadata: Option<metadata::MetadataTable>,
-    /// Every configuration file read, with its blake3 hash, in a stable order.
-    config_files: Vec<(PathBuf, String)>,
+    /// Every configuration file read, as the manifest names it, with its blake3 hash, in a
+    /// stable order.
+    config_files: Vec<(String, String)>,
     config_hash: String,
 }
 
 impl RunConfig {
     fn load(args: &Args) -> anyhow::Result<RunConfig> {
+        let folder = corpus::folder_of(&args.corpus);
+        let lexicon_files = LexiconFiles::resolve(args.lexicons.as_deref())?;
         let mut pipeline =
-            Pipeline::load(&args.lexicons, Some(&args.corpus), args.period_fallback)?;
+            Pipeline::from_lexicons(lexicon_files, Some(&folder), args.period_fallback)?;
         pipeline.period_steps = args.period_steps;
         pipeline.modifiers = !args.no_modifiers;
-        let metadata = metadata::load(&args.corpus)?;
-        let mut files = pipeline.files.clone();
-        let metadata_path = args.corpus.join(metadata::METADATA_FILE);
-        if metadata_path.is_file() {
-            files.push(metadata_path);
-        }
-        let mut config_files = Vec::new();
+        let metadata = metadata::load(&folder)?;
         let mut all = blake3::Hasher::new();
         all.update(env!("CARGO_PKG_VERSION").as_bytes());
         all.update(args.period_fallback.as_str().as_bytes());
@@ -151,24 +152,28 @@ impl RunConfig {
         } else {
             b"modifiers on"
         });
-        for path in files {
-            let bytes =
-                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            let hash = blake3::hash(&bytes).to_hex().to_string();
-            // Each file by its name inside the lexicon folder or the corpus (a category's name
-            // is its file's), not the path as typed: `--lexicons lexicons` and an absolute path
-            // to the same folder are the same configuration.
-            let name = match (
-                path.strip_prefix(&args.lexicons),
-                path.strip_prefix(&args.corpus),
-            ) {
-                (Ok(rel), _) => format!("lexicons/{}", rel.display()),
-                (_, Ok(rel)) => format!("corpus/{}", rel.display()),
-                _ => path.display().to_string(),
-            };
-            all.update(name.as_bytes());
+        // Each file by its name inside the lexicon folder or the corpus (a category's name is
+        // its file's), not the path as typed: `--lexicons lexicons`, an absolute path to the same
+        // folder and the built-in copy of the same files are the same configuration.
+        let mut config_files = Vec::new();
+        for file in pipeline.lexicon_files.files() {
+            let hash = file.blake3();
+            all.update(format!("lexicons/{}", file.name).as_bytes());
             all.update(hash.as_bytes());
-            config_files.push((path, hash));
+            config_files.push((file.path.display().to_string(), hash));
+        }
+        let metadata_path = folder.join(metadata::METADATA_FILE);
+        let corpus_files = pipeline
+            .overrides_path
+            .iter()
+            .chain(Some(&metadata_path).filter(|p| p.is_file()));
+        for path in corpus_files {
+            let (_, hash) = manifest::size_and_blake3(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let rel = path.strip_prefix(&folder).unwrap_or(path);
+            all.update(format!("corpus/{}", rel.display()).as_bytes());
+            all.update(hash.as_bytes());
+            config_files.push((path.display().to_string(), hash));
         }
         Ok(RunConfig {
             pipeline,
@@ -189,7 +194,29 @@ struct Planned {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Exit> {
+    // The corpus first: a mistyped corpus folder must not leave an empty output folder behind.
+    let discovery = discover_excluding(&args.corpus, Some(&args.out))
+        .context("the corpus cannot be read; nothing was written")?;
     let config = RunConfig::load(&args)?;
+    // A row naming no file leaves its document without date and title: said in the summary and
+    // the manifest, fatal with --strict. A single file is not checked against the whole table.
+    let unmatched = match &config.metadata {
+        Some(table) if args.corpus.is_dir() => {
+            table.unmatched(discovery.files.iter().map(|f| f.rel.as_str()))
+        }
+        _ => Vec::new(),
+    };
+    if args.strict && !unmatched.is_empty() {
+        let rows: Vec<String> = unmatched.iter().map(|r| format!("  {r}")).collect();
+        bail!(
+            "{} row(s) of {} name no corpus file (--strict); nothing was written:\n{}",
+            unmatched.len(),
+            corpus::folder_of(&args.corpus)
+                .join(metadata::METADATA_FILE)
+                .display(),
+            rows.join("\n")
+        );
+    }
 
     check_output_folder(&args.out)?;
     fs::create_dir_all(&args.out)
@@ -209,10 +236,16 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         .build()
         .context("cannot start worker threads")?;
 
-    let discovery = discover(&args.corpus)?;
+    let excluded = discovery.excluded;
     let mut skipped = discovery.skipped;
     let planned = pool.install(|| plan(&config, discovery.files, !rebuild_all, &mut skipped));
-    if let Some(overrides) = &config.pipeline.overrides {
+    // A single file is indexed with its folder's overrides, most of which are other files'.
+    if let Some(overrides) = config
+        .pipeline
+        .overrides
+        .as_ref()
+        .filter(|_| args.corpus.is_dir())
+    {
         let ids: Vec<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
         if let Some(err) = overrides.unused(&ids).into_iter().next() {
             return Err(err.into());
@@ -252,6 +285,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
             .map(str::to_string)
             .collect(),
     );
+    writer.record_lexicons(&config.pipeline.lexicons);
     let current: BTreeSet<&str> = planned.iter().map(|p| p.meta.id.as_str()).collect();
     if rebuild_all {
         writer.delete_all()?;
@@ -398,6 +432,11 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     }
 
     let mut manifest = Manifest::start(std::env::args().collect());
+    // The options of a report made earlier, for the next `mine export` to render it with.
+    manifest.report = manifest::read(&args.out)
+        .ok()
+        .flatten()
+        .and_then(|m| m.report);
     manifest.corpus_root = args.corpus.display().to_string();
     manifest.index_mode = mode;
     manifest.reprocessed = processed_ids;
@@ -417,10 +456,20 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         .config_files
         .iter()
         .map(|(path, hash)| ConfigFile {
-            path: path.display().to_string(),
+            path: path.clone(),
             blake3: hash.clone(),
         })
         .collect();
+    manifest.lexicons = Some(LexiconsRecord::of(&config.pipeline.lexicon_files));
+    manifest.metadata_unmatched = unmatched
+        .iter()
+        .map(|r| UnmatchedMetadataRow {
+            line: r.line,
+            file: r.file.clone(),
+            case_of: r.case_of.clone(),
+        })
+        .collect();
+    manifest.excluded = excluded.clone();
     manifest.skipped = skipped
         .iter()
         .map(|s| SkippedFile {
@@ -435,7 +484,17 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     manifest.finished = manifest::rfc3339(SystemTime::now());
     manifest::write(&args.out, &manifest)?;
 
-    print_summary(&args, &manifest, &summary, &skipped)?;
+    print_summary(&args, &config, &manifest, &summary, &skipped)?;
+    let mut err = io::stderr().lock();
+    for row in &unmatched {
+        writeln!(err, "warning: {row}")?;
+    }
+    for folder in &excluded {
+        writeln!(
+            err,
+            "note: {folder} is the output folder; it lies inside the corpus and was left out of it"
+        )?;
+    }
     if args.strict && !skipped.is_empty() {
         return Ok(Exit::Failure);
     }
@@ -447,7 +506,7 @@ enum Processed {
         /// Size and blake3 of the bytes the document was made from.
         source: (u64, String),
         encoding: String,
-        rows: SentenceRows,
+        rows: IndexRows,
         export: Box<DocExport<'static>>,
         /// The document's cache record (`cache::encode`).
         record: Vec<u8>,
@@ -458,6 +517,19 @@ enum Processed {
     },
     Fatal(anyhow::Error),
 }
+
+/// A document's index rows, or the document to make them from after its cache record is stored.
+enum IndexRows {
+    Built(SentenceRows),
+    Later(Box<AnnotatedDocument>),
+}
+
+/// Sentences above which a document's index rows are made on the writer thread, after its cache
+/// record is written and dropped, so that the annotations, the export rows, the record and the
+/// index rows (each about as big as the text, or bigger) are never all held at once: for a 20 MB
+/// document on one line that is over 100 MB less at the peak. Smaller documents make their rows
+/// on the workers, where the work is spread over the cores.
+const ROWS_LATER_SENTENCES: usize = 10_000;
 
 /// One document through the pipeline on a worker thread: parsed, annotated, turned into index
 /// rows, export rows and its cache record.
@@ -473,9 +545,14 @@ fn process(
                 Ok(annotated) => annotated,
                 Err(err) => return Processed::Fatal(err.into()),
             };
-            let rows = match rows.rows(&annotated, &pipeline.lexicons) {
-                Ok(rows) => rows,
-                Err(err) => return Processed::Fatal(err.into()),
+            let later = annotated.doc.sentences.len() > ROWS_LATER_SENTENCES;
+            let built = if later {
+                None
+            } else {
+                match rows.rows(&annotated, &pipeline.lexicons) {
+                    Ok(rows) => Some(rows),
+                    Err(err) => return Processed::Fatal(err.into()),
+                }
             };
             let export = match doc_exporter.prepare(&annotated) {
                 Ok(export) => export,
@@ -485,10 +562,15 @@ fn process(
                 Ok(record) => record,
                 Err(err) => return Processed::Fatal(err),
             };
+            let source = (size, annotated.doc.content_hash.clone());
+            let encoding = annotated.doc.encoding.clone();
             Processed::Done {
-                source: (size, annotated.doc.content_hash),
-                encoding: annotated.doc.encoding,
-                rows,
+                source,
+                encoding,
+                rows: match built {
+                    Some(rows) => IndexRows::Built(rows),
+                    None => IndexRows::Later(Box::new(annotated)),
+                },
                 export: Box::new(export),
                 record,
             }
@@ -580,7 +662,7 @@ impl WriterRun<'_> {
                 Processed::Done {
                     source,
                     encoding,
-                    rows,
+                    rows: index_rows,
                     export,
                     record,
                 } => {
@@ -590,7 +672,11 @@ impl WriterRun<'_> {
                     if self.indexed.contains_key(&planned.meta.id) {
                         self.writer.delete_doc(&planned.meta.id);
                     }
-                    self.writer.add_rows(rows)?;
+                    let index_rows = match index_rows {
+                        IndexRows::Built(built) => built,
+                        IndexRows::Later(doc) => rows.rows(&doc, &pipeline.lexicons)?,
+                    };
+                    self.writer.add_rows(index_rows)?;
                     self.processed_ids.push(planned.meta.id.clone());
                     self.exported.add(planned, &export, source, encoding)?;
                 }
@@ -778,6 +864,7 @@ fn write_skipped(out: &mut impl Write, skipped: &[Skipped]) -> io::Result<()> {
 
 fn print_summary(
     args: &Args,
+    config: &RunConfig,
     manifest: &Manifest,
     summary: &ExportSummary,
     skipped: &[Skipped],
@@ -801,7 +888,15 @@ fn print_summary(
         .map(|(zone, counts)| format!("{zone} {}", counts.sentences))
         .collect();
     writeln!(out, "sentences per zone: {}", zones.join(", "))?;
+    writeln!(out, "lexicons: {}", config.pipeline.lexicon_files)?;
     write_skipped(&mut out, skipped)?;
+    if !manifest.metadata_unmatched.is_empty() {
+        writeln!(
+            out,
+            "{} row(s) of metadata.csv name no corpus file (see the warnings; --strict stops on them)",
+            manifest.metadata_unmatched.len()
+        )?;
+    }
     writeln!(
         out,
         "wrote {}: index/, passages.csv, hits.csv, period_frequencies.csv, period_categories.csv, \

@@ -13,7 +13,7 @@ use anyhow::Context;
 
 use mine::annotate::Pipeline;
 use mine::corpus::{decode, metadata, structure};
-use mine::lexicon::LexiconSet;
+use mine::lexicon::{LexiconFiles, LexiconSet};
 use mine::model::{AnnotatedDocument, Document, Fallback, Zone};
 use mine::period::PeriodSteps;
 
@@ -36,9 +36,10 @@ pub struct Args {
     /// readable listing.
     #[arg(long)]
     pub json: bool,
-    /// Folder with the category files, modifiers.toml, periods.toml and userdict.txt.
-    #[arg(long, default_value = "lexicons")]
-    pub lexicons: PathBuf,
+    /// Folder with the category files, modifiers.toml, periods.toml and userdict.txt
+    /// [default: $MINE_LEXICONS, else ./lexicons if it exists, else the built-in lexicons].
+    #[arg(long)]
+    pub lexicons: Option<PathBuf>,
     /// Period of undated sentences when the file has no metadata row saying otherwise.
     #[arg(long, value_enum, default_value = "none")]
     pub period_fallback: Fallback,
@@ -55,9 +56,10 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let decoded =
         decode::decode(&bytes).with_context(|| format!("cannot decode {}", args.file.display()))?;
-    let corpus_dir = args.file.parent().filter(|p| !p.as_os_str().is_empty());
-    let meta = lookup_meta(&args.file, corpus_dir)?;
-    let mut pipeline = Pipeline::load(&args.lexicons, corpus_dir, args.period_fallback)?;
+    let corpus_dir = mine::corpus::folder_of(&args.file);
+    let meta = lookup_meta(&args.file, &corpus_dir)?;
+    let lexicons = LexiconFiles::resolve(args.lexicons.as_deref())?;
+    let mut pipeline = Pipeline::from_lexicons(lexicons, Some(&corpus_dir), args.period_fallback)?;
     pipeline.period_steps = args.period_steps;
     pipeline.modifiers = !args.no_modifiers;
     let mut doc = structure::parse(&decoded.text, meta);
@@ -77,12 +79,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
 }
 
 /// The file's row of the `metadata.csv` beside it, or the metadata guessed from its name.
-fn lookup_meta(file: &Path, corpus_dir: Option<&Path>) -> anyhow::Result<mine::model::DocMeta> {
+fn lookup_meta(file: &Path, corpus_dir: &Path) -> anyhow::Result<mine::model::DocMeta> {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let table = metadata::load(corpus_dir.unwrap_or(Path::new(".")))?;
+    let table = metadata::load(corpus_dir)?;
     Ok(table
         .and_then(|t| t.meta_for(&name))
         .unwrap_or_else(|| metadata::default_meta(&name)))

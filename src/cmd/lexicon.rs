@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::Exit;
 use mine::lexicon::import::{ImportFormat, import};
-use mine::lexicon::{USERDICT_FILE, lint};
+use mine::lexicon::{LexiconFiles, lint, source};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -24,13 +24,36 @@ enum LexiconCommand {
     Check(CheckArgs),
     /// Convert a quanteda YAML or LIWC .dic dictionary into a category file.
     Import(ImportArgs),
+    /// Write the built-in lexicons (categories, modifiers.toml, periods.toml, userdict.txt and
+    /// the codebook README.md) into a folder, to edit them and use them with --lexicons DIR.
+    #[command(after_help = "\
+Examples:
+  mine lexicon init my-lexicons                write the built-in lexicons to my-lexicons/
+  mine index ~/news --lexicons my-lexicons     index with the edited copy
+  MINE_LEXICONS=my-lexicons mine inspect a.txt  the same folder, for every command")]
+    Init(InitArgs),
 }
 
 #[derive(Debug, clap::Args)]
-struct CheckArgs {
-    /// The lexicon folder.
-    #[arg(long, default_value = "lexicons")]
+struct InitArgs {
+    /// The folder to write (created if missing).
     dir: PathBuf,
+    /// Overwrite lexicon files already there.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  mine lexicon check                         the lexicons a run would use, tested on ./corpus
+  mine lexicon check --dir my-lexicons -v    another folder, with notes
+  mine lexicon check --corpus ~/news         test segmentation on another corpus")]
+struct CheckArgs {
+    /// The lexicon folder [default: $MINE_LEXICONS, else ./lexicons if it exists, else the
+    /// built-in lexicons].
+    #[arg(long, visible_alias = "lexicons")]
+    dir: Option<PathBuf>,
     /// User dictionary added to the segmenter [default: DIR/userdict.txt when it exists].
     #[arg(long)]
     userdict: Option<PathBuf>,
@@ -62,21 +85,36 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     match args.command {
         LexiconCommand::Check(a) => check(a),
         LexiconCommand::Import(a) => run_import(a),
+        LexiconCommand::Init(a) => init(a),
     }
 }
 
+fn init(args: InitArgs) -> anyhow::Result<Exit> {
+    let written = source::write_built_in(&args.dir, args.force)?;
+    let mut out = std::io::stdout().lock();
+    for path in &written {
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    writeln!(
+        out,
+        "use them with --lexicons {} (or MINE_LEXICONS={})",
+        args.dir.display(),
+        args.dir.display()
+    )?;
+    Ok(Exit::Success)
+}
+
 fn check(args: CheckArgs) -> anyhow::Result<Exit> {
-    let userdict = args
-        .userdict
-        .or_else(|| Some(args.dir.join(USERDICT_FILE)).filter(|p| p.exists()));
+    let files = LexiconFiles::resolve(args.dir.as_deref())?;
     let corpus = if args.corpus.is_dir() {
         lint::read_corpus(&args.corpus)
             .with_context(|| format!("reading the corpus {}", args.corpus.display()))?
     } else {
         Vec::new()
     };
-    let report = lint::check(&args.dir, userdict.as_deref(), &corpus);
+    let report = lint::check_files(&files, args.userdict.as_deref(), &corpus);
     let mut out = std::io::stdout().lock();
+    writeln!(out, "checking {files}")?;
     for problem in &report.problems {
         writeln!(out, "{problem}")?;
     }

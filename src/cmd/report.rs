@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Exit;
+use mine::export::manifest::{self, ReportRecord};
 use mine::report::{self, ReportOptions};
 
 const EXAMPLES: &str = "\
@@ -40,6 +41,14 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         None
     };
     let summary = report::write(&args.out, &options)?;
+    // So that `mine export`, which replaces the CSVs the report is made from, can render it again.
+    if let Some(mut manifest) = manifest::read(&args.out)? {
+        manifest.report = Some(ReportRecord {
+            assurance_category: options.assurance_category.clone(),
+            threat_category: options.threat_category.clone(),
+        });
+        manifest::write(&args.out, &manifest)?;
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for row in &summary.framing {

@@ -12,30 +12,33 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use super::Exit;
+use mine::annotate::Pipeline;
 use mine::index::{Kwic, SearchHit, SearchRequest, SentenceIndex};
-use mine::lexicon::LexiconSet;
+use mine::lexicon::LexiconFiles;
 use mine::model::{UNATTRIBUTED, Zone};
-use mine::period::PeriodScheme;
 use mine::segment::Segmenter;
 
-const EXAMPLES: &str = "\
+pub const EXAMPLES: &str = "\
 Query language (tantivy's, over the jieba-segmented sentence text):
   延伸威慑                  a word; if jieba cuts it into several tokens it must match as that word
+  威慑                      also inside longer words (延伸威慑), whole-word matches ranked first;
+                            --whole-word for whole words only
   美国 延伸威慑             both words anywhere in the sentence (words are joined by AND)
-  \"安全 承诺\"               a phrase: 安全 directly followed by 承诺
+  \"安全 承诺\"               a phrase: 安全 directly followed by 承诺, or the word 安全承诺
   威胁 OR 挑战              any of these words
   威胁 AND NOT 朝鲜         exclusion (also: 威胁 -朝鲜); parentheses group
-  sub:威慑                  recall: also inside longer words (延伸威慑), from jieba's search mode
+  同盟承诺                  a lexicon form also finds its entry's other forms (联盟承诺)
   fields: period:biden  category:threat_narrative  entry:\"threat_narrative/威胁\"
-          zone:note  doc:ID  title:同盟  section:拜登  meta.COLUMN:VALUE
+          zone:note  doc:ID  title:同盟  section:拜登  meta.COLUMN:VALUE  sub:威慑
   *                         every sentence (with filters)
 
 Examples:
   mine search 延伸威慑 --period biden
   mine search '威胁 OR 挑战' --format csv > threats.csv
-  mine search '\"安全 承诺\"' --zone body --limit 50 --offset 50
+  mine search '\"安全 承诺\"' --zone body --limit 5 --offset 5
+  mine search 威慑 --whole-word
   mine search '*' --category assurance_commitment --count
-  mine search 承诺 --out runs/2025 --format json | head";
+  mine search 承诺 --format json | head";
 
 /// Width of the context printed on each side of a match in the table and in `kwic`.
 const CONTEXT_COLUMNS: usize = 30;
@@ -65,9 +68,10 @@ pub struct Args {
     /// Only sentences of this zone (title, front, heading, body, note, reference, back).
     #[arg(long)]
     pub zone: Option<Zone>,
-    /// How many results to print.
-    #[arg(long, default_value_t = 20)]
-    pub limit: usize,
+    /// How many results to print [default: 20 in a table, every match in csv and json; 0 for
+    /// every match].
+    #[arg(long)]
+    pub limit: Option<usize>,
     /// How many ranked results to skip first (for paging).
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
@@ -77,11 +81,15 @@ pub struct Args {
     /// Print only the number of matching sentences per period.
     #[arg(long)]
     pub count: bool,
+    /// Match whole words only: 威慑 then does not find 延伸威慑, and a lexicon form does not find
+    /// its entry's other forms.
+    #[arg(long)]
+    pub whole_word: bool,
     /// The lexicon folder the index was built with, read only for an index made by an older
     /// mine: an index records the dictionary its sentences were cut with, and queries are cut
-    /// with that.
-    #[arg(long, default_value = "lexicons")]
-    pub lexicons: PathBuf,
+    /// with that [default: $MINE_LEXICONS, else ./lexicons if it exists, else the built-in set].
+    #[arg(long)]
+    pub lexicons: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -105,6 +113,7 @@ struct ResultRow<'a> {
     text: &'a str,
     score: f64,
     kwic: String,
+    whole_word: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -121,7 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         // A writer that was not told the periods (a library user's) records none.
         Some((index, record)) => (index, Some(record.periods).filter(|p| !p.is_empty())),
         None => (
-            SentenceIndex::open(&dir, query_segmenter(&args.lexicons)?)?,
+            SentenceIndex::open(&dir, query_segmenter(args.lexicons.as_deref())?)?,
             None,
         ),
     };
@@ -131,15 +140,20 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         category: args.category.clone(),
         doc: args.doc.clone(),
         zone: args.zone,
-        limit: args.limit,
+        limit: match (args.limit, args.format) {
+            (Some(0), _) | (None, Format::Json | Format::Csv) => usize::MAX,
+            (Some(n), _) => n,
+            (None, Format::Table) => TABLE_LIMIT,
+        },
         offset: args.offset,
+        whole_word: args.whole_word,
     };
     let mut out = io::stdout().lock();
     if args.count {
         let counts = index.count_by_period(&request)?;
         let scheme = match recorded_periods {
             Some(periods) => periods,
-            None => scheme_periods(&args.lexicons)?,
+            None => scheme_periods(args.lexicons.as_deref())?,
         };
         let order = period_order(scheme, &counts);
         print_counts(&mut out, args.format, &order, &counts)?;
@@ -153,6 +167,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     match args.format {
         Format::Table => {
             let colour = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print_entries(&mut out, &results.entries, args.whole_word)?;
             print_table(&mut out, &results.hits, results.total, args.offset, colour)?;
         }
         Format::Json => {
@@ -179,28 +194,50 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
     })
 }
 
-/// The segmenter a query is cut with: the one `mine index` used, from the lexicons and their
-/// user dictionary.
-pub fn query_segmenter(lexicon_dir: &Path) -> anyhow::Result<Segmenter> {
+/// The segmenter a query is cut with, for an index that does not record its own: the one the
+/// lexicons `--lexicons` (or the default choice) give.
+pub fn query_segmenter(lexicon_dir: Option<&Path>) -> anyhow::Result<Segmenter> {
     // The query must be cut with the dictionary the index was built with, or a lexicon term
     // could be split differently on the two sides and never match.
-    if !lexicon_dir.is_dir() {
-        anyhow::bail!(
-            "no lexicon folder {}: pass --lexicons DIR, the folder `mine index` used, so that \
-             queries are segmented like the index",
-            lexicon_dir.display()
-        );
-    }
-    let lexicons = LexiconSet::load(lexicon_dir)
-        .with_context(|| format!("cannot load the lexicons in {}", lexicon_dir.display()))?;
-    let userdict = lexicon_dir.join("userdict.txt");
-    Ok(Segmenter::new(
-        &lexicons,
-        userdict.is_file().then_some(userdict.as_path()),
-    )?)
+    let pipeline = Pipeline::from_lexicons(
+        LexiconFiles::resolve(lexicon_dir)?,
+        None,
+        mine::model::Fallback::None,
+    )
+    .context("cannot load the lexicons this index was built with (pass --lexicons DIR)")?;
+    Ok(pipeline.segmenter)
 }
 
-const RESULT_HEADER: [&str; 11] = [
+/// Results a table shows unless `--limit` says otherwise.
+const TABLE_LIMIT: usize = 20;
+
+/// Says which lexicon entries the query was widened with, and how to search one alone.
+fn print_entries(
+    out: &mut impl Write,
+    entries: &[mine::index::RecordedEntry],
+    whole_word: bool,
+) -> io::Result<()> {
+    if whole_word {
+        return Ok(());
+    }
+    for entry in entries {
+        let others: Vec<&str> = entry.forms.iter().skip(1).map(String::as_str).collect();
+        if others.is_empty() {
+            continue;
+        }
+        writeln!(
+            out,
+            "lexicon entry {} (forms {}, {}): sentences with any of its forms are found; \
+             --whole-word for the word as typed",
+            entry.key,
+            entry.forms[0],
+            others.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+const RESULT_HEADER: [&str; 12] = [
     "doc",
     "sentence_id",
     "zone",
@@ -212,6 +249,7 @@ const RESULT_HEADER: [&str; 11] = [
     "text",
     "score",
     "kwic",
+    "whole_word",
 ];
 
 fn row_of(hit: &SearchHit) -> ResultRow<'_> {
@@ -229,6 +267,7 @@ fn row_of(hit: &SearchHit) -> ResultRow<'_> {
         score: (f64::from(hit.score) * 1e4).round() / 1e4,
         kwic: Kwic::new(&hit.text, &hit.highlights, CONTEXT_COLUMNS, CONTEXT_COLUMNS)
             .render("【", "】"),
+        whole_word: hit.whole_word,
     }
 }
 
@@ -240,9 +279,15 @@ fn csv_error(err: csv::Error) -> anyhow::Error {
     }
 }
 
-/// The period ids of `lexicons/periods.toml`, for an index that records none.
-fn scheme_periods(lexicon_dir: &Path) -> anyhow::Result<Vec<String>> {
-    Ok(PeriodScheme::load(&lexicon_dir.join("periods.toml"))?
+/// The period ids of the lexicons' `periods.toml`, for an index that records none.
+fn scheme_periods(lexicon_dir: Option<&Path>) -> anyhow::Result<Vec<String>> {
+    let pipeline = Pipeline::from_lexicons(
+        LexiconFiles::resolve(lexicon_dir)?,
+        None,
+        mine::model::Fallback::None,
+    )?;
+    Ok(pipeline
+        .periods
         .ids()
         .into_iter()
         .map(str::to_string)
@@ -313,12 +358,22 @@ fn print_table(
         writeln!(out, "{total} matching sentences")?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "{total} matching sentences, {}–{} shown",
-        offset + 1,
-        offset + hits.len()
-    )?;
+    let shown_to = offset + hits.len();
+    if shown_to < total {
+        writeln!(
+            out,
+            "{total} matching sentences, {}–{shown_to} shown; {} more (--offset {shown_to}, or \
+             --limit 0 for all)",
+            offset + 1,
+            total - shown_to
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{total} matching sentences, {}–{shown_to} shown",
+            offset + 1
+        )?;
+    }
     let (open, close) = if colour {
         ("\x1b[1;31m", "\x1b[0m")
     } else {
@@ -331,7 +386,7 @@ fn print_table(
     let period_w = col(|h| h.period.clone());
     let sentence_w = col(|h| format!("s{}", h.sentence_id));
     for (i, hit) in hits.iter().enumerate() {
-        let label = if hit.section.is_empty() {
+        let mut label = if hit.section.is_empty() {
             truncate(&hit.title, LABEL_COLUMNS)
         } else {
             format!(
@@ -340,6 +395,9 @@ fn print_table(
                 truncate(&hit.section, LABEL_COLUMNS)
             )
         };
+        if !hit.whole_word {
+            label.push_str("  (not a whole-word match)");
+        }
         writeln!(
             out,
             "{:>rank_w$}  {}  {}  {}  {}  {}",

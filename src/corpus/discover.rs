@@ -32,6 +32,8 @@ pub struct Skipped {
 pub struct Discovery {
     pub files: Vec<CorpusFile>,
     pub skipped: Vec<Skipped>,
+    /// Folders left out because they are the run's output folder (relative, with a trailing `/`).
+    pub excluded: Vec<String>,
 }
 
 /// The root itself is missing or unusable; nothing inside a root is ever fatal.
@@ -51,6 +53,12 @@ const NEEDS_CONVERSION: [&str; 7] = ["pdf", "doc", "docx", "rtf", "odt", "html",
 /// Lists the corpus files under `root` (or `root` itself when it is a file, with its file name as
 /// `rel`).
 pub fn discover(root: &Path) -> Result<Discovery, DiscoverError> {
+    discover_excluding(root, None)
+}
+
+/// `discover`, leaving out the folder `exclude` (the output folder, when it lies inside the
+/// corpus: its codebook and README would otherwise be read as documents on the next run).
+pub fn discover_excluding(root: &Path, exclude: Option<&Path>) -> Result<Discovery, DiscoverError> {
     let root_error = |message: String| DiscoverError {
         path: root.to_path_buf(),
         message,
@@ -78,6 +86,7 @@ pub fn discover(root: &Path) -> Result<Discovery, DiscoverError> {
     let canonical = fs::canonicalize(root).map_err(|e| root_error(format!("cannot read: {e}")))?;
     let mut walk = Walk {
         visited: HashSet::from([canonical]),
+        excluded: exclude.and_then(|p| fs::canonicalize(p).ok()),
         discovery,
     };
     walk.folder(root, "")
@@ -91,6 +100,8 @@ pub fn discover(root: &Path) -> Result<Discovery, DiscoverError> {
 struct Walk {
     /// Canonical paths of the folders entered so far: a symlink to one of them is a loop.
     visited: HashSet<PathBuf>,
+    /// Canonical path of the folder to leave out.
+    excluded: Option<PathBuf>,
     discovery: Discovery,
 }
 
@@ -139,7 +150,14 @@ impl Walk {
     }
 
     fn subfolder(&mut self, path: &Path, rel: &str, is_link: bool) {
-        match fs::canonicalize(path).map(|canonical| self.visited.insert(canonical)) {
+        let canonical = fs::canonicalize(path);
+        if let (Ok(canonical), Some(excluded)) = (&canonical, &self.excluded)
+            && canonical == excluded
+        {
+            self.discovery.excluded.push(format!("{rel}/"));
+            return;
+        }
+        match canonical.map(|canonical| self.visited.insert(canonical)) {
             Ok(false) => {
                 let reason = if is_link {
                     "symbolic link to a folder already visited (loop or duplicate)"
@@ -194,6 +212,23 @@ mod tests {
 
     fn rels(d: &Discovery) -> Vec<&str> {
         d.files.iter().map(|f| f.rel.as_str()).collect()
+    }
+
+    #[test]
+    fn the_output_folder_inside_the_corpus_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        touch(dir.path(), "paper.txt");
+        touch(dir.path(), "out/codebook.md");
+        touch(dir.path(), "outside/other.md");
+        let d = discover_excluding(dir.path(), Some(&dir.path().join("out"))).unwrap();
+        assert_eq!(rels(&d), ["outside/other.md", "paper.txt"]);
+        assert_eq!(d.excluded, ["out/"]);
+        assert!(d.skipped.is_empty());
+        let d = discover(dir.path()).unwrap();
+        assert_eq!(
+            rels(&d),
+            ["out/codebook.md", "outside/other.md", "paper.txt"]
+        );
     }
 
     #[test]

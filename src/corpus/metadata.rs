@@ -43,6 +43,36 @@ pub struct MetadataTable {
     /// Keyed by the normalised `file` column.
     rows: BTreeMap<String, DocMeta>,
     extra_columns: Vec<String>,
+    /// The line of each row, by the normalised `file` column.
+    lines: BTreeMap<String, u64>,
+}
+
+/// A row of `metadata.csv` whose `file` names no corpus file: its document would silently lose
+/// its title, date and fallback.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnmatchedRow {
+    pub line: u64,
+    /// The `file` column as normalised.
+    pub file: String,
+    /// The corpus file it matches but for upper and lower case, if there is one.
+    pub case_of: Option<String>,
+}
+
+impl std::fmt::Display for UnmatchedRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{METADATA_FILE}:{}: row for `{}` matches no corpus file",
+            self.line, self.file
+        )?;
+        if let Some(other) = &self.case_of {
+            write!(
+                f,
+                " (the corpus has `{other}`, which differs only in case: file names are matched exactly)"
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Loads `<root>/metadata.csv`; `Ok(None)` when there is none (or when `root` is a file).
@@ -109,6 +139,7 @@ pub fn parse(path: &Path, text: &str) -> Result<MetadataTable, ConfigError> {
     let mut table = MetadataTable {
         rows: BTreeMap::new(),
         extra_columns: extra.iter().map(|(_, h)| h.clone()).collect(),
+        lines: BTreeMap::new(),
     };
     let mut file_lines: HashMap<String, u64> = HashMap::new();
     let mut id_lines: HashMap<String, u64> = HashMap::new();
@@ -181,6 +212,7 @@ pub fn parse(path: &Path, text: &str) -> Result<MetadataTable, ConfigError> {
                 .map(|(i, h)| (h.clone(), record.get(*i).unwrap_or("").to_string()))
                 .collect(),
         };
+        table.lines.insert(file.clone(), line);
         table.rows.insert(file, meta);
     }
     Ok(table)
@@ -204,6 +236,32 @@ impl MetadataTable {
 
     pub fn len(&self) -> usize {
         self.rows.len()
+    }
+
+    /// The rows whose file is none of `corpus_files` (relative paths, `/` separators), in line
+    /// order, each with the corpus file it matches but for case, if any.
+    pub fn unmatched<'a>(
+        &self,
+        corpus_files: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<UnmatchedRow> {
+        let mut by_lower: HashMap<String, &str> = HashMap::new();
+        let mut exact = std::collections::HashSet::new();
+        for file in corpus_files {
+            exact.insert(file);
+            by_lower.entry(file.to_lowercase()).or_insert(file);
+        }
+        let mut rows: Vec<UnmatchedRow> = self
+            .rows
+            .keys()
+            .filter(|file| !exact.contains(file.as_str()))
+            .map(|file| UnmatchedRow {
+                line: self.lines.get(file).copied().unwrap_or(0),
+                file: file.clone(),
+                case_of: by_lower.get(&file.to_lowercase()).map(|f| f.to_string()),
+            })
+            .collect();
+        rows.sort_by_key(|r| r.line);
+        rows
     }
 
     pub fn is_empty(&self) -> bool {
@@ -312,6 +370,26 @@ mod tests {
             Ok(t) => panic!("parsed {} rows from {text:?}", t.len()),
             Err(e) => e,
         }
+    }
+
+    #[test]
+    fn rows_naming_no_file_are_listed_and_a_case_mismatch_is_named() {
+        let t = parse_str("file,date\nNews_A.txt,2023\nb.txt,2024\nmissing.txt,2024\n").unwrap();
+        let rows = t.unmatched(["news_a.txt", "b.txt"]);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[0].case_of.as_deref(), Some("news_a.txt"));
+        assert!(
+            rows[0].to_string().contains("differs only in case"),
+            "{}",
+            rows[0]
+        );
+        assert_eq!(rows[1].file, "missing.txt");
+        assert_eq!(rows[1].case_of, None);
+        assert_eq!(
+            rows[1].to_string(),
+            "metadata.csv:4: row for `missing.txt` matches no corpus file"
+        );
     }
 
     #[test]

@@ -31,6 +31,15 @@ pub struct Manifest {
     pub skipped: Vec<SkippedFile>,
     /// Lexicons, modifiers, periods, userdict, metadata, overrides: whatever configured the run.
     pub config_files: Vec<ConfigFile>,
+    /// Where the lexicons came from: the built-in set or a folder, with one hash of them all.
+    #[serde(default)]
+    pub lexicons: Option<LexiconsRecord>,
+    /// Rows of `metadata.csv` that name no corpus file (their documents got no metadata).
+    #[serde(default)]
+    pub metadata_unmatched: Vec<UnmatchedMetadataRow>,
+    /// Folders inside the corpus left out of it: the output folder, when it lies there.
+    #[serde(default)]
+    pub excluded: Vec<String>,
     /// Segmenter settings (mode, HMM, dictionary sizes ...), as the segmenter reports them.
     pub segmenter: serde_json::Value,
     /// The rules the annotations were made with: the default period fallback, the cascade steps
@@ -47,6 +56,13 @@ pub struct Manifest {
     pub reprocessed: Vec<String>,
     /// The options of the latest export.
     pub export: Option<ExportSettings>,
+    /// Set when `mine export` wrote this manifest (its command line and times are above): the
+    /// `mine index` run whose annotations it exported.
+    #[serde(default)]
+    pub derived_from: Option<RunRecord>,
+    /// The options of the latest `mine report`, so that an export can render it again.
+    #[serde(default)]
+    pub report: Option<ReportRecord>,
     /// The latest `mine validate score` of this run's outputs; a new `mine index` run drops it.
     #[serde(default)]
     pub validation: Option<ValidationRecord>,
@@ -67,6 +83,57 @@ pub struct InputFile {
 pub struct SkippedFile {
     pub file: String,
     pub reason: String,
+}
+
+/// Which lexicons a run used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LexiconsRecord {
+    /// `built-in` (compiled into mine) or `folder`.
+    pub source: String,
+    /// The folder as given, for `folder`.
+    pub folder: Option<String>,
+    /// blake3 over every lexicon file's name and hash (`LexiconFiles::blake3`).
+    pub blake3: String,
+}
+
+impl LexiconsRecord {
+    pub fn of(files: &crate::lexicon::LexiconFiles) -> LexiconsRecord {
+        let folder = files.dir().map(|d| d.display().to_string());
+        LexiconsRecord {
+            source: if folder.is_some() {
+                "folder"
+            } else {
+                "built-in"
+            }
+            .to_string(),
+            folder,
+            blake3: files.blake3(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmatchedMetadataRow {
+    pub line: u64,
+    pub file: String,
+    /// The corpus file that differs from `file` only in case, if any.
+    pub case_of: Option<String>,
+}
+
+/// The command line and times of a run, for a manifest another command rewrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub tool_version: String,
+    pub command_line: Vec<String>,
+    pub started: String,
+    pub finished: String,
+}
+
+/// The options `mine report` was run with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    pub assurance_category: String,
+    pub threat_category: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +225,26 @@ impl Manifest {
             command_line,
             started: rfc3339(SystemTime::now()),
             ..Manifest::default()
+        }
+    }
+
+    /// The manifest of a `mine export` over the run this manifest describes: its own command
+    /// line and start time, the run it derives from (the index run, also when this manifest was
+    /// itself written by an export), everything else as the run left it.
+    pub fn derive(&self, command_line: Vec<String>) -> Manifest {
+        let origin = self.derived_from.clone().unwrap_or_else(|| RunRecord {
+            tool_version: self.tool_version.clone(),
+            command_line: self.command_line.clone(),
+            started: self.started.clone(),
+            finished: self.finished.clone(),
+        });
+        Manifest {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            command_line,
+            started: rfc3339(SystemTime::now()),
+            finished: String::new(),
+            derived_from: Some(origin),
+            ..self.clone()
         }
     }
 
@@ -280,6 +367,20 @@ mod tests {
         assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(at(951_782_400 + 86_399), "2000-02-29T23:59:59Z");
         assert_eq!(at(951_782_400 + 86_400), "2000-03-01T00:00:00Z");
+    }
+
+    #[test]
+    fn an_export_records_its_own_command_and_the_index_run() {
+        let mut index = Manifest::start(vec!["mine".into(), "index".into(), "corpus/".into()]);
+        index.finished = "2025-01-01T00:00:10Z".into();
+        let export = index.derive(vec!["mine".into(), "export".into(), "--excel".into()]);
+        assert_eq!(export.command_line, ["mine", "export", "--excel"]);
+        let origin = export.derived_from.clone().expect("derived");
+        assert_eq!(origin.command_line, ["mine", "index", "corpus/"]);
+        assert_eq!(origin.finished, "2025-01-01T00:00:10Z");
+        // A second export still names the index run, not the first export.
+        let again = export.derive(vec!["mine".into(), "export".into()]);
+        assert_eq!(again.derived_from, Some(origin));
     }
 
     #[test]

@@ -93,6 +93,22 @@ pub struct CommitRecord {
     /// The period ids of the scheme the rows were attributed with, in the scheme's order; empty
     /// when the writer was not told them (`SentenceWriter::record_periods`).
     pub periods: Vec<String>,
+    /// The lexicon categories the hits were tagged with, in order (`SentenceWriter::record_lexicons`);
+    /// empty in a record written before they were recorded.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Every lexicon entry with its forms, so that a query for one form also finds the others.
+    #[serde(default)]
+    pub entries: Vec<RecordedEntry>,
+}
+
+/// A lexicon entry as the index records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedEntry {
+    /// `category/term`, the value of the `entry` field.
+    pub key: String,
+    /// The term, then its variants.
+    pub forms: Vec<String>,
 }
 
 const RECORD_FORMAT: &str = "mine commit record 1";
@@ -114,6 +130,8 @@ pub struct SentenceIndex {
     fields: Fields,
     /// Cuts titles and headings, and finds the `sub` field's sub-words, when writing rows.
     segmenter: Segmenter,
+    /// What the last commit recorded, when the index was opened with `open_recorded`.
+    record: Option<CommitRecord>,
 }
 
 impl SentenceIndex {
@@ -182,10 +200,9 @@ impl SentenceIndex {
                 message,
             })?;
         let segmenter = Segmenter::from_record(&record.segmenter);
-        Ok(Some((
-            SentenceIndex::from_index(dir, index, segmenter)?,
-            record,
-        )))
+        let mut opened = SentenceIndex::from_index(dir, index, segmenter)?;
+        opened.record = Some(record.clone());
+        Ok(Some((opened, record)))
     }
 
     fn from_index(
@@ -222,6 +239,7 @@ impl SentenceIndex {
             reader,
             fields,
             segmenter,
+            record: None,
         })
     }
 
@@ -284,12 +302,20 @@ fn open_existing(dir: &Path) -> Result<Index, IndexError> {
     Ok(index)
 }
 
-/// The record a commit carries: `segmenter`'s dictionary and the scheme's `periods`.
-fn commit_record(segmenter: &Segmenter, periods: &[String]) -> String {
+/// The record a commit carries: `segmenter`'s dictionary, the scheme's `periods` and the
+/// lexicon's categories and entries.
+fn commit_record(
+    segmenter: &Segmenter,
+    periods: &[String],
+    categories: &[String],
+    entries: &[RecordedEntry],
+) -> String {
     let record = CommitRecord {
         format: RECORD_FORMAT.to_string(),
         segmenter: segmenter.record(),
         periods: periods.to_vec(),
+        categories: categories.to_vec(),
+        entries: entries.to_vec(),
     };
     serde_json::to_string(&record).expect("a commit record always serialises")
 }

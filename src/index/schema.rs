@@ -65,8 +65,8 @@ pub struct Fields {
     pub entry: Field,
     /// The document's metadata columns as a JSON object (`meta.journal:国际问题研究`).
     pub meta: Field,
-    /// blake3 of the source file: only a fast field, read back by `indexed_docs` for incremental
-    /// reruns. Never searched or shown, so neither indexed nor stored: as a term and a stored
+    /// blake3 of the source file, on the first row of each document only: only a fast field,
+    /// read back by `indexed_docs` for incremental reruns. Never searched or shown, so neither indexed nor stored: as a term and a stored
     /// value it cost every sentence row 64 bytes twice more and a term dictionary entry per
     /// document.
     pub doc_hash: Field,

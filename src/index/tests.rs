@@ -309,7 +309,30 @@ fn each_filter_narrows_the_results() {
         with(&|r| r.zone = Some(Zone::Heading)),
         ids(&[("alpha", 3)])
     );
-    assert_eq!(with(&|r| r.period = Some("nosuch".into())), ids(&[]));
+}
+
+#[test]
+fn a_filter_value_the_index_cannot_have_is_an_error_naming_the_valid_values() {
+    let (_tmp, index) = index_with(&[alpha(), beta()]);
+    let error = |f: &dyn Fn(&mut SearchRequest)| {
+        let mut r = SearchRequest::new("美国");
+        f(&mut r);
+        index.search(&r).expect_err("a typo").to_string()
+    };
+    let e = error(&|r| r.period = Some("bidn".into()));
+    assert!(
+        e.starts_with("--period `bidn` is not a period of this index: one of "),
+        "{e}"
+    );
+    assert!(e.contains("biden") && e.contains("unattributed"), "{e}");
+    let e = error(&|r| r.category = Some("threat".into()));
+    assert!(e.contains("threat_narrative"), "{e}");
+    let e = error(&|r| r.doc = Some("Alpha".into()));
+    assert!(e.contains("did you mean `alpha`?"), "{e}");
+    // A counted search checks the same way.
+    let mut r = SearchRequest::new("*");
+    r.period = Some("bidn".into());
+    assert!(index.count_by_period(&r).is_err());
 }
 
 #[test]
@@ -598,8 +621,15 @@ fn the_sub_field_finds_a_word_inside_a_longer_token() {
             ("人民的力量。", "earlier", Zone::Body),
         ],
     )]);
-    // In `text` 共和国 is not a token of sentence 0 (中华人民共和国 is).
-    assert!(found(&index, &SearchRequest::new("共和国")).is_empty());
+    // In `text` 共和国 is not a token of sentence 0 (中华人民共和国 is): only a search for
+    // whole words misses it.
+    let mut whole = SearchRequest::new("共和国");
+    whole.whole_word = true;
+    assert!(found(&index, &whole).is_empty());
+    assert_eq!(
+        found(&index, &SearchRequest::new("共和国")),
+        ids(&[("delta", 0)])
+    );
     assert_eq!(
         found(&index, &SearchRequest::new("sub:共和国")),
         ids(&[("delta", 0)])
@@ -744,4 +774,116 @@ fn a_commit_records_the_segmenter_and_periods_that_search_then_uses() {
     // The placeholder segmenter cuts the query apart and misses the indexed word.
     let placeholder = SentenceIndex::open(&dir, segmenter()).expect("open");
     assert!(found(&placeholder, &term).is_empty());
+}
+
+#[test]
+fn a_word_is_found_inside_longer_words_after_its_whole_word_matches() {
+    let (_tmp, index) = index_with(&[document(
+        "delta",
+        "d",
+        &[
+            ("中华人民共和国成立。", "earlier", Zone::Body),
+            ("共和国的历史。", "earlier", Zone::Body),
+            ("中华人民共和国与共和国。", "earlier", Zone::Body),
+        ],
+    )]);
+    let results = index.search(&SearchRequest::new("共和国")).expect("search");
+    let ranked: Vec<(u32, bool)> = results
+        .hits
+        .iter()
+        .map(|h| (h.sentence_id, h.whole_word))
+        .collect();
+    // Both whole-word matches first (in score order), then the one inside 中华人民共和国.
+    assert_eq!(ranked.len(), 3);
+    assert!(
+        ranked[..2].iter().all(|&(id, whole)| whole && id != 0),
+        "{ranked:?}"
+    );
+    assert_eq!(ranked[2], (0, false));
+    assert!(results.hits[2].score < 100.0, "the bonus is not shown");
+    assert_eq!(
+        results.hits[2]
+            .text
+            .get(results.hits[2].highlights[0].clone()),
+        Some("共和国")
+    );
+    let counts = index
+        .count_by_period(&SearchRequest::new("共和国"))
+        .expect("count");
+    assert_eq!(counts.get("earlier"), Some(&3));
+}
+
+#[test]
+fn a_phrase_finds_the_word_its_words_join_into_and_a_form_finds_its_entry() {
+    let tmp = TempDir::new().expect("temp dir");
+    let dir = tmp.path().join("index");
+    let lex = LexiconSet::new(
+        vec![Category {
+            name: "assurance_commitment".into(),
+            subcategories: vec!["commitment".into()],
+            entries: vec![Entry {
+                term: "同盟承诺".into(),
+                variants: vec!["联盟承诺".into()],
+                ..Entry::default()
+            }],
+            ..Category::default()
+        }],
+        ModifierRule::default(),
+    );
+    let seg = Segmenter::new(&lex, None).expect("segmenter");
+    let index = SentenceIndex::create_or_open(&dir, seg.clone()).expect("create");
+    let mut doc = document(
+        "gamma",
+        "g",
+        &[
+            ("美国重申同盟承诺。", "biden", Zone::Body),
+            ("韩国怀疑联盟承诺。", "biden", Zone::Body),
+        ],
+    );
+    for (i, (sentence, annotation)) in doc
+        .doc
+        .sentences
+        .iter()
+        .zip(&mut doc.annotations)
+        .enumerate()
+    {
+        annotation.tokens = seg.tokens(&sentence.text);
+        annotation.hits = lex.tag(&sentence.text, &annotation.tokens);
+        assert_eq!(annotation.hits.len(), 1, "sentence {i} has its hit");
+    }
+    let mut writer = index.writer().expect("writer");
+    writer.record_lexicons(&lex);
+    writer.add(&doc, &lex).expect("add");
+    writer.commit().expect("commit");
+    let (index, record) = SentenceIndex::open_recorded(&dir)
+        .expect("open")
+        .expect("record");
+    assert_eq!(record.categories, ["assurance_commitment"]);
+
+    // 同盟承诺 is one token: the phrase of its two words finds it (and, being a form of an
+    // entry, the variant after it), with --whole-word only it.
+    let mut phrase = SearchRequest::new("\"同盟 承诺\"");
+    assert_eq!(found(&index, &phrase), ids(&[("gamma", 0), ("gamma", 1)]));
+    phrase.whole_word = true;
+    assert_eq!(found(&index, &phrase), ids(&[("gamma", 0)]));
+
+    // The form finds its variant too, after itself, and says through which entry.
+    let results = index
+        .search(&SearchRequest::new("同盟承诺"))
+        .expect("search");
+    let got: Vec<(u32, bool)> = results
+        .hits
+        .iter()
+        .map(|h| (h.sentence_id, h.whole_word))
+        .collect();
+    assert_eq!(got, [(0, true), (1, false)]);
+    assert_eq!(results.entries[0].key, "assurance_commitment/同盟承诺");
+    let variant = &results.hits[1];
+    assert_eq!(
+        variant.text.get(variant.highlights[0].clone()),
+        Some("联盟承诺")
+    );
+    let mut strict = SearchRequest::new("同盟承诺");
+    strict.whole_word = true;
+    assert_eq!(found(&index, &strict), ids(&[("gamma", 0)]));
 }

@@ -15,7 +15,7 @@ use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::schema::Fields;
 use super::tokenizer::{encode_cut, encode_sub};
-use super::{IndexError, SentenceIndex, commit_record};
+use super::{IndexError, RecordedEntry, SentenceIndex, commit_record};
 use crate::lexicon::LexiconSet;
 use crate::model::{AnnotatedDocument, DocMeta};
 use crate::segment::Segmenter;
@@ -110,6 +110,8 @@ impl SentenceIndex {
             dir: self.dir.clone(),
             segmenter: self.segmenter.clone(),
             periods: Vec::new(),
+            categories: Vec::new(),
+            entries: Vec::new(),
         })
     }
 }
@@ -122,6 +124,9 @@ pub struct SentenceWriter {
     segmenter: Segmenter,
     /// The scheme's period ids, for the commit record.
     periods: Vec<String>,
+    /// The lexicon's categories and entries, for the commit record.
+    categories: Vec<String>,
+    entries: Vec<RecordedEntry>,
 }
 
 impl SentenceWriter {
@@ -129,6 +134,23 @@ impl SentenceWriter {
     /// them, so that `mine search --count` lists periods in that order without the lexicons.
     pub fn record_periods(&mut self, periods: Vec<String>) {
         self.periods = periods;
+    }
+
+    /// The lexicons the hits were tagged with: the commit records their categories (so that
+    /// `mine search --category` knows the valid names) and every entry's forms (so that a query
+    /// for one form finds the others).
+    pub fn record_lexicons(&mut self, lexicons: &LexiconSet) {
+        self.categories = lexicons.categories.iter().map(|c| c.name.clone()).collect();
+        self.entries = lexicons
+            .categories
+            .iter()
+            .flat_map(|c| {
+                c.entries.iter().map(move |e| RecordedEntry {
+                    key: format!("{}/{}", c.name, e.term),
+                    forms: e.forms().map(str::to_string).collect(),
+                })
+            })
+            .collect();
     }
 
     /// Deletes every row of document `id` (applied at commit, before the rows added after it).
@@ -179,7 +201,12 @@ impl SentenceWriter {
     /// Makes every change since the writer was opened visible at once, with the commit record
     /// (the segmenter's dictionary and the periods), then waits for merges.
     pub fn commit(mut self) -> Result<(), IndexError> {
-        let record = commit_record(&self.segmenter, &self.periods);
+        let record = commit_record(
+            &self.segmenter,
+            &self.periods,
+            &self.categories,
+            &self.entries,
+        );
         let dir = &self.dir;
         let tantivy_err = |source| IndexError::Tantivy {
             dir: dir.clone(),
@@ -307,7 +334,10 @@ impl RowBuilder {
                 row.add_text(f.entry, entry);
             }
             row.add_object(f.meta, meta.clone());
-            row.add_text(f.doc_hash, &doc.doc.content_hash);
+            // Read back once per document (`indexed_docs`): on its first row only.
+            if rows.is_empty() {
+                row.add_text(f.doc_hash, &doc.doc.content_hash);
+            }
             // The annotation's own tokens, replayed by the index's tokenizer: what is counted is
             // what is found, and no sentence is segmented again.
             row.add_text(

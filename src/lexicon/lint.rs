@@ -1,4 +1,4 @@
-//! The lexicon lint behind `mine lexicon check`: takes a lexicon folder (and optionally a corpus of
+//! The lexicon lint behind `mine lexicon check`: takes a lexicon set (and optionally a corpus of
 //! texts) and gives back every problem, each naming file and line:
 //! - a file that does not parse, an entry without rationale, an unknown subcategory, an invalid
 //!   pattern (all from `format`), a broken `modifiers.toml` or user dictionary;
@@ -11,10 +11,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::format::parse_category_file;
-use super::{Category, LexiconSet, MODIFIERS_FILE, ModifierRule, category_files};
+use super::format::parse_category;
+use super::source::LexiconFiles;
+use super::{Category, LexiconSet, MODIFIERS_FILE, ModifierRule, USERDICT_FILE};
 use crate::error::ConfigError;
-use crate::segment::Segmenter;
+use crate::segment::{self, Segmenter};
 
 /// What the lint found. `problems` fail the check; `notes` are for the researcher's eye.
 #[derive(Debug, Default)]
@@ -32,29 +33,28 @@ pub struct CorpusText {
     pub text: String,
 }
 
-/// Checks the lexicon folder `dir`, with `userdict` added to the segmenter, against `corpus`.
-pub fn check(dir: &Path, userdict: Option<&Path>, corpus: &[CorpusText]) -> LintReport {
+/// Checks a lexicon set (a folder's files or the built-in ones) against `corpus`; the segmenter
+/// takes the set's `userdict.txt`, or the file `userdict` when given instead.
+pub fn check_files(
+    files: &LexiconFiles,
+    userdict: Option<&Path>,
+    corpus: &[CorpusText],
+) -> LintReport {
     let mut report = LintReport::default();
-    let files = match category_files(dir) {
-        Ok(files) => files,
-        Err(e) => {
-            report.problems.push(e);
-            return report;
-        }
-    };
     let mut categories: Vec<Category> = Vec::new();
-    for path in &files {
-        match parse_category_file(path) {
-            Ok(parsed) => {
-                report.problems.extend(parsed.problems);
-                categories.extend(parsed.category);
-            }
-            Err(e) => report.problems.push(e),
-        }
+    for file in files.categories() {
+        let parsed = parse_category(&file.path, &file.text);
+        report.problems.extend(parsed.problems);
+        categories.extend(parsed.category);
+        report.files.push(file.path.clone());
     }
-    report.files = files;
     report.entries = categories.iter().map(|c| c.entries.len()).sum();
-    let modifiers = match ModifierRule::load(&dir.join(MODIFIERS_FILE)) {
+    let modifiers_path = files.path_of(MODIFIERS_FILE);
+    let modifiers = match files.get(MODIFIERS_FILE) {
+        Some(file) => ModifierRule::parse(&modifiers_path, &file.text),
+        None => ModifierRule::load(&modifiers_path),
+    };
+    let modifiers = match modifiers {
         Ok(m) => m,
         Err(e) => {
             report.problems.push(e);
@@ -65,7 +65,13 @@ pub fn check(dir: &Path, userdict: Option<&Path>, corpus: &[CorpusText]) -> Lint
     report.problems.extend(super::form_conflicts(&categories));
 
     let set = LexiconSet::new(categories, modifiers);
-    let segmenter = match Segmenter::new(&set, userdict) {
+    let user_words = match userdict {
+        Some(path) => segment::read_userdict(path),
+        None => files.get(USERDICT_FILE).map_or(Ok(Vec::new()), |f| {
+            segment::parse_userdict(&f.path, &f.text)
+        }),
+    };
+    let segmenter = match user_words.map(|words| Segmenter::with_user_words(&set, words)) {
         Ok(s) => s,
         Err(e) => {
             report.problems.push(e);

@@ -14,6 +14,7 @@ pub mod import;
 pub mod lint;
 mod matcher;
 pub mod modifiers;
+pub mod source;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -22,6 +23,7 @@ use crate::error::ConfigError;
 use crate::model::{Hit, ModifierKind, Token};
 
 pub use modifiers::ModifierRule;
+pub use source::LexiconFiles;
 
 /// Files in a lexicon folder that are not category files.
 pub const MODIFIERS_FILE: &str = "modifiers.toml";
@@ -102,22 +104,23 @@ impl LexiconSet {
     /// `periods.toml`, in file-name order) and `dir/modifiers.toml` (required). The first problem
     /// stops the load, named by file, line and column; `lint::check` reports all of them.
     pub fn load(dir: &Path) -> Result<LexiconSet, ConfigError> {
-        let files = category_files(dir)?;
-        let mut categories = Vec::with_capacity(files.len());
-        for path in &files {
-            let parsed = format::parse_category_file(path)?;
+        LexiconSet::from_files(&LexiconFiles::folder(dir, source::ChosenBy::Flag)?)
+    }
+
+    /// `load` on files already read (a folder's, or the built-in set).
+    pub fn from_files(files: &LexiconFiles) -> Result<LexiconSet, ConfigError> {
+        let mut categories: Vec<Category> = Vec::new();
+        for file in files.categories() {
+            let parsed = format::parse_category(&file.path, &file.text);
             if let Some(first) = parsed.problems.into_iter().next() {
                 return Err(first);
             }
             let category = parsed
                 .category
                 .expect("a category file without problems has a category");
-            if let Some(other) = categories
-                .iter()
-                .find(|c: &&Category| c.name == category.name)
-            {
+            if let Some(other) = categories.iter().find(|c| c.name == category.name) {
                 return Err(ConfigError::new(
-                    path,
+                    &file.path,
                     0,
                     format!(
                         "category `{}` is also defined in {}",
@@ -132,25 +135,21 @@ impl LexiconSet {
         if let Some(first) = form_conflicts(&categories).into_iter().next() {
             return Err(first);
         }
-        let modifiers_path = dir.join(MODIFIERS_FILE);
-        let modifiers = ModifierRule::load(&modifiers_path)?;
+        let modifiers_path = files.path_of(MODIFIERS_FILE);
+        let Some(modifiers_file) = files.get(MODIFIERS_FILE) else {
+            return Err(ConfigError::new(
+                &modifiers_path,
+                0,
+                "cannot read the modifier file (it is required): no such file",
+            ));
+        };
+        let modifiers = ModifierRule::parse(&modifiers_path, &modifiers_file.text)?;
         Ok(LexiconSet {
             categories,
             modifiers,
             modifiers_path: Some(modifiers_path),
             forms: OnceLock::new(),
         })
-    }
-
-    /// Every file read, for hashing in the manifest: the category files in load order, then
-    /// `modifiers.toml`.
-    pub fn files(&self) -> Vec<PathBuf> {
-        self.categories
-            .iter()
-            .filter(|c| !c.path.as_os_str().is_empty())
-            .map(|c| c.path.clone())
-            .chain(self.modifiers_path.clone())
-            .collect()
     }
 
     /// Lexicon hits of one segmented sentence, sorted by `byte_start` then category. `tokens` must
@@ -236,26 +235,6 @@ pub(crate) fn form_conflicts(categories: &[Category]) -> Vec<ConfigError> {
         }
     }
     problems
-}
-
-/// The category files of a lexicon folder, sorted by file name.
-pub fn category_files(dir: &Path) -> Result<Vec<PathBuf>, ConfigError> {
-    let read = std::fs::read_dir(dir)
-        .map_err(|e| ConfigError::new(dir, 0, format!("cannot read the lexicon folder: {e}")))?;
-    let mut files = Vec::new();
-    for item in read {
-        let item =
-            item.map_err(|e| ConfigError::new(dir, 0, format!("cannot list the folder: {e}")))?;
-        let path = item.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if name.ends_with(".toml") && name != MODIFIERS_FILE && name != PERIODS_FILE {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// Helpers shared by the lexicon tests.

@@ -102,13 +102,20 @@ const CONCLUSIONS: [&str; 8] = [
     "参考文献",
 ];
 
+/// Longest Markdown heading (`# …`), in characters.
+pub const MAX_MARKDOWN_HEADING: usize = 200;
+
 /// Longest title (in characters) of a heading line without `#`.
 const MAX_PLAIN_TITLE: usize = 30;
 
 /// The Markdown level and text of a `#` line.
 pub fn markdown(line: &str) -> Option<(u8, &str)> {
-    // Called on every line, several times: most lines are not headings.
-    if !line.starts_with('#') {
+    // Called on every line, several times: most lines are not headings. A `#` line longer than
+    // any heading is running text (a whole scraped article on one line), whose copy as a section
+    // path on every sentence would grow with the square of its length.
+    if !line.starts_with('#')
+        || line.len() > 4 * MAX_MARKDOWN_HEADING && line.chars().count() > MAX_MARKDOWN_HEADING
+    {
         return None;
     }
     let caps = MD.captures(line)?;

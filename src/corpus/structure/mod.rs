@@ -103,6 +103,9 @@ struct Parser {
     /// The numbering style of the list being read (after `……如下：`): further lines numbered in
     /// that style are items, not headings.
     list_style: Option<headings::Style>,
+    /// The document is one line (a scraped article or a book without line breaks): that line is
+    /// body text whatever it opens with, never a title, front matter or author line.
+    one_line: bool,
 }
 
 /// Parses one decoded paper. Never fails: text that fits no rule becomes body text.
@@ -159,6 +162,7 @@ pub fn parse(text: &str, meta: DocMeta) -> Document {
         authors: Vec::new(),
         authors_done: false,
         list_style: None,
+        one_line: units.len() == 1,
     };
     for (line, text) in comments {
         p.dropped.push(Dropped {
@@ -178,6 +182,26 @@ pub fn parse(text: &str, meta: DocMeta) -> Document {
         p.unit(unit, running_head, caption);
     }
     p.finish(meta)
+}
+
+/// The byte ranges in `text` of the character ranges `ranges` (sorted, not overlapping), found in
+/// one pass over the text.
+fn byte_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::with_capacity(ranges.len());
+    // The cursor: character `chars` starts at byte `byte`.
+    let (mut chars, mut byte) = (0usize, 0usize);
+    let mut byte_at = |char_index: usize| {
+        while chars < char_index && byte < text.len() {
+            byte += text[byte..].chars().next().map_or(1, char::len_utf8);
+            chars += 1;
+        }
+        byte
+    };
+    for &(start, end) in ranges {
+        let from = byte_at(start);
+        out.push(from..byte_at(end));
+    }
+    out
 }
 
 /// How far a `<!--` may be from its `-->` to be taken as the start of a comment.
@@ -332,7 +356,7 @@ impl Parser {
         //    has no title line (its title then comes from the first heading or sentence).
         let title_like = headings::markdown(&cleaned.text).is_some()
             || cleaned.text.chars().count() <= 80 && !cleaned.text.contains('。');
-        if self.stage == Stage::Start && !title_like {
+        if self.stage == Stage::Start && (!title_like || self.one_line) {
             self.stage = Stage::Front;
         }
         if self.stage == Stage::Start {
@@ -354,7 +378,7 @@ impl Parser {
         }
         let markdown = headings::markdown(&cleaned.text).map(|(l, t)| (l, t.to_string()));
         // 4. Front matter (before the English test: contact lines are mostly Latin letters).
-        if self.stage != Stage::Back && zones::is_front_matter(&cleaned.text) {
+        if self.stage != Stage::Back && !self.one_line && zones::is_front_matter(&cleaned.text) {
             return self.whole_paragraph(Zone::Front, unit.line, cleaned);
         }
         // 5. English back matter.
@@ -587,21 +611,9 @@ impl Parser {
     }
 
     fn finish(mut self, mut meta: DocMeta) -> Document {
-        if self.title.is_empty() {
-            self.title = match self.sections.first() {
-                Some(section) => section.title.clone(),
-                None => self
-                    .drafts
-                    .iter()
-                    .find(|d| d.zone == Zone::Body)
-                    .map(|d| {
-                        let (ranges, _) = sentences::split(&d.text, false);
-                        let end = ranges.first().map_or(0, |r| r.1).min(60);
-                        d.text.chars().take(end).collect()
-                    })
-                    .unwrap_or_default(),
-            };
-        }
+        // The title is the short first line (or the metadata's): a paper that opens with running
+        // text has none, rather than a sentence or heading taken for one (copied into every row
+        // of the document, a long one made the outputs grow with the square of its length).
         if meta.title.is_empty() {
             meta.title = self.title.clone();
         }
@@ -647,7 +659,7 @@ impl Parser {
                         .into(),
                 });
             }
-            let chars: Vec<char> = d.text.chars().collect();
+            let bytes = byte_ranges(&d.text, &ranges);
             let resolved: Vec<(usize, String)> = d
                 .anchors
                 .iter()
@@ -664,21 +676,25 @@ impl Parser {
                 })
                 .collect();
             // An anchor belongs to the last sentence that starts before it: one printed right
-            // after a sentence's final 。 belongs to that sentence, not to the next.
-            let owner = |at: usize| ranges.iter().rposition(|&(s, _)| s < at).unwrap_or(0);
-            for (k, &(start, end)) in ranges.iter().enumerate() {
-                let mut note_refs: Vec<String> = Vec::new();
-                for (at, id) in &resolved {
-                    if owner(*at) == k && !note_refs.contains(id) {
-                        note_refs.push(id.clone());
-                    }
+            // after a sentence's final 。 belongs to that sentence, not to the next. Each anchor
+            // is placed once (the ranges are in order), so a long paragraph stays linear.
+            let mut refs_of: Vec<Vec<String>> = vec![Vec::new(); ranges.len()];
+            for (at, id) in resolved {
+                let owner = ranges.partition_point(|&(s, _)| s < at).saturating_sub(1);
+                if let Some(refs) = refs_of.get_mut(owner)
+                    && !refs.contains(&id)
+                {
+                    refs.push(id);
                 }
+            }
+            for (((start, end), bytes), note_refs) in ranges.iter().copied().zip(bytes).zip(refs_of)
+            {
                 sentences.push(Sentence {
                     id: sentences.len() as u32,
                     zone: d.zone,
                     section: d.section,
                     paragraph: pid,
-                    text: chars[start..end].iter().collect(),
+                    text: d.text[bytes].to_string(),
                     char_start: start,
                     char_end: end,
                     note_refs,

@@ -172,12 +172,13 @@ fn a_file_that_opens_with_running_text_has_no_title_line() {
         "美国强调延伸威慑坚如磐石，日本积极回应，韩国则担心被抛弃并要求更多保证，这一态势在二〇二三年更加明显。第二句。\n\n## 一、结论\n\n正文。\n",
     );
     assert!(d.paragraphs.iter().all(|p| p.zone != Zone::Title));
-    assert_eq!(d.meta.title, "结论");
+    // No title line, no title: neither the first heading nor the first sentence stands in.
+    assert_eq!(d.meta.title, "");
     assert_eq!(d.sentences[0].zone, Zone::Body);
     let d = doc(
         "美国强调延伸威慑坚如磐石，日本积极回应，韩国则担心被抛弃并要求更多保证，这一态势在二〇二三年更加明显。第二句。\n",
     );
-    assert!(d.meta.title.starts_with("美国强调延伸威慑"));
+    assert_eq!(d.meta.title, "");
 }
 
 #[test]
@@ -249,4 +250,22 @@ fn a_stray_comment_opening_does_not_swallow_the_rest() {
     assert!(d.dropped.iter().all(|x| x.reason != "HTML comment"));
     sentence_with(&d, "第0段说明同盟关系");
     sentence_with(&d, "之后的文字");
+}
+
+#[test]
+fn a_document_on_one_line_is_body_text() {
+    // A scraped article without line breaks, opening like an abstract: every sentence counts.
+    let line = "【内容提要】美国强调延伸威慑。日本积极回应。".repeat(50);
+    let d = doc(&line);
+    assert_eq!(d.sentences.len(), 100);
+    assert!(d.sentences.iter().all(|s| s.zone == Zone::Body));
+    assert_eq!(d.sentences[1].text, "日本积极回应。");
+    assert_eq!(d.meta.title, "");
+    // A `#` line far longer than any heading is running text, not a title or section.
+    let d = doc(&format!(
+        "# {}\n\n正文。\n",
+        "美国强调延伸威慑。".repeat(40)
+    ));
+    assert!(d.sections.is_empty());
+    assert!(d.meta.title.chars().count() <= 80, "{}", d.meta.title);
 }
