@@ -610,3 +610,39 @@ fn ids_and_offsets_are_consistent() {
         assert!(Path::new(&seed_path(stem)).exists());
     }
 }
+
+#[test]
+fn inspect_says_what_each_context_rule_made_of_its_candidate() {
+    let (ok, out, err) = mine(&["inspect", "corpus/peng_2023_cost_sharing.txt"]);
+    assert!(ok, "{err}");
+    // 同盟 and its variants count as assurance only where a strengthening or cohesion word is in
+    // the clause, and never beside a membership or theory word.
+    assert!(
+        out.contains("context assurance_commitment/同盟 `联盟`: counted: `凝聚力` nearby"),
+        "{out}"
+    );
+    assert!(
+        out.contains("context assurance_commitment/同盟 `联盟`: not counted: `成员` nearby"),
+        "{out}"
+    );
+    assert!(out.contains(
+        "context assurance_commitment/同盟 `美日同盟`: not counted: none of requires_any within 8 tokens"
+    ));
+    // A counted candidate is also a hit of the sentence; a refused one is not.
+    let line = out
+        .lines()
+        .position(|l| l.contains("同盟 `联盟`: counted: `凝聚力` nearby"))
+        .unwrap();
+    let before: Vec<&str> = out.lines().take(line).collect();
+    let sentence = before
+        .iter()
+        .rposition(|l| l.trim_start().starts_with('s'))
+        .unwrap();
+    assert!(
+        before[sentence..]
+            .iter()
+            .any(|l| l.contains("hit assurance_commitment/同盟 `联盟`")),
+        "{:?}",
+        &before[sentence..]
+    );
+}

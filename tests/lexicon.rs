@@ -607,3 +607,164 @@ fn suggested_tokens(set: &LexiconSet, userdict: &Path, s: &str) -> Vec<mine::mod
     SEG.get_or_init(|| Segmenter::new(set, Some(userdict)).unwrap())
         .tokens(s)
 }
+
+// Context rules and modifier scope, on real text: phrases the lexicon issue quotes from held-out
+// official and news sentences (cited as "held-out"), the validation corpus, the seeds, and public
+// pages cited by address.
+
+/// The (matched text, modifier) pairs of the hits of `category` in `text`, read as the pipeline
+/// reads it (Traditional characters through their Simplified form).
+fn category_hits(
+    set: &LexiconSet,
+    seg: &Segmenter,
+    text: &str,
+    category: &str,
+) -> Vec<(String, String)> {
+    let reading = seg.read(text);
+    set.tag(&reading.text, &reading.tokens)
+        .iter()
+        .filter(|h| set.categories[h.category].name == category)
+        .map(|h| {
+            (
+                set.categories[h.category].entries[h.entry].term.clone(),
+                h.modifier
+                    .as_ref()
+                    .map_or("plain".to_string(), |m| m.kind.as_str().to_string()),
+            )
+        })
+        .collect()
+}
+
+fn pair(entry: &str, modifier: &str) -> (String, String) {
+    (entry.to_string(), modifier.to_string())
+}
+
+#[test]
+fn weakening_after_the_noun_is_diminished() {
+    let (set, seg) = shipped();
+    // Held-out phrases.
+    for (text, entry) in [
+        ("安全承诺不再可信", "安全承诺"),
+        ("延伸威慑缺乏可信度", "延伸威慑"),
+        ("对…安全承诺的可信度产生怀疑", "安全承诺"),
+    ] {
+        assert_eq!(
+            category_hits(&set, &seg, text, "assurance_commitment"),
+            vec![pair(entry, "diminished")],
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_negator_over_an_easing_verb_leaves_the_threat_plain() {
+    let (set, seg) = shipped();
+    // Held-out sentence: the negator scopes over 缓解, so the threat is asserted.
+    let text = "没有任何迹象表明朝鲜的核威胁正在缓解";
+    assert_eq!(
+        category_hits(&set, &seg, text, "threat_narrative"),
+        vec![pair("核威胁", "plain")]
+    );
+    // Its own clause without the negator: the threat easing is a weakened threat.
+    assert_eq!(
+        category_hits(&set, &seg, "朝鲜的核威胁正在缓解", "threat_narrative"),
+        vec![pair("核威胁", "diminished")]
+    );
+}
+
+#[test]
+fn a_denied_threat_is_negated() {
+    let (set, seg) = shipped();
+    // Held-out phrase.
+    assert_eq!(
+        category_hits(&set, &seg, "不构成威胁", "threat_narrative"),
+        vec![pair("威胁", "negated")]
+    );
+}
+
+#[test]
+fn a_negated_response_leaves_the_threat_plain() {
+    let (set, seg) = shipped();
+    // Validation corpus (analytic): THAAD cannot cope with the threat; the threat stands.
+    let text = "显然,对中远程导弹实施高空末段拦截的“萨德”无法应对来自朝鲜的威胁源";
+    let got = category_hits(&set, &seg, text, "threat_narrative");
+    assert!(got.contains(&pair("威胁", "plain")), "{got:?}");
+    assert!(got.iter().all(|h| h.1 == "plain"), "{got:?}");
+}
+
+#[test]
+fn firmness_words_count_only_for_a_security_commitment() {
+    let (set, seg) = shipped();
+    // Government work report (validation corpus): resolve about opening up, not assurance.
+    let text = "中国将坚定不移奉行互利共赢的开放战略，坚持正确义利观";
+    assert!(category_hits(&set, &seg, text, "assurance_commitment").is_empty());
+    // A seed: the firmness qualifies a defence commitment.
+    let text = "拜登表示美国对韩国和日本的防卫承诺坚如磐石";
+    let got = category_hits(&set, &seg, text, "assurance_commitment");
+    assert!(got.contains(&pair("坚如磐石", "plain")), "{got:?}");
+}
+
+#[test]
+fn tension_tests_and_warheads_are_threat_narrative() {
+    let (set, seg) = shipped();
+    // https://comment.cfisnet.com/2023/0517/1327879.html (pages): none of these is a seed compound.
+    let text = "美战略力量频频前出到半岛示威施压,朝鲜不断试射新型导弹,首次公开实战化核弹头及水下战略武器系统,半岛紧张局势轮番升级";
+    let got = category_hits(&set, &seg, text, "threat_narrative");
+    for entry in ["试射", "紧张局势", "升级"] {
+        assert!(got.contains(&pair(entry, "plain")), "{entry}: {got:?}");
+    }
+    // People's Daily 2025 (validation corpus).
+    let got = category_hits(
+        &set,
+        &seg,
+        "但年末的朝鲜半岛,依然局势紧张",
+        "threat_narrative",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+}
+
+#[test]
+fn strengthening_an_alliance_is_assurance_but_naming_one_is_not() {
+    let (set, seg) = shipped();
+    // Validation corpus (analytic), both.
+    let text = "美国强化同盟关系的新做法,加大了地区国家间战略消耗";
+    assert_eq!(
+        category_hits(&set, &seg, text, "assurance_commitment"),
+        vec![pair("同盟", "plain")]
+    );
+    let text = "美国亚太同盟是冷战留下的重要战略资产";
+    assert!(category_hits(&set, &seg, text, "assurance_commitment").is_empty());
+}
+
+#[test]
+fn a_commitment_tied_to_spending_is_assurance_and_burden() {
+    let (set, seg) = shipped();
+    // https://tiyu-home.com/tiyudongtai/2423.html (pages), on Trump's second term.
+    let text = "对亚太盟友,将安全承诺与防务开支直接绑定,施压日韩大幅提高防卫费用分摊比例";
+    assert_eq!(
+        category_hits(&set, &seg, text, "assurance_commitment"),
+        vec![pair("安全承诺", "plain")]
+    );
+    let burden = category_hits(&set, &seg, text, "transactional_burden");
+    assert!(burden.contains(&pair("国防开支", "plain")), "{burden:?}");
+    assert!(burden.contains(&pair("施压", "plain")), "{burden:?}");
+}
+
+#[test]
+fn traditional_commitments_are_counted_as_simplified() {
+    let (set, seg) = shipped();
+    // Apple Daily (validation corpus), Traditional as published.
+    for (text, entry) in [
+        (
+            "標誌著特朗普政府第二任期內美國全球安全承諾的根本性調整",
+            "安全承诺",
+        ),
+        (
+            "包括成立旨在實現共同願景的協商機制、加強延伸威懾和聯演",
+            "延伸威慑",
+        ),
+    ] {
+        let got = category_hits(&set, &seg, text, "assurance_commitment");
+        assert!(got.contains(&pair(entry, "plain")), "{text}: {got:?}");
+    }
+}

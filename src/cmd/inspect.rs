@@ -13,9 +13,11 @@ use anyhow::Context;
 
 use mine::annotate::Pipeline;
 use mine::corpus::{decode, metadata, structure};
+use mine::lexicon::ContextVerdict;
 use mine::lexicon::{LexiconFiles, LexiconSet};
 use mine::model::{AnnotatedDocument, Document, Fallback, Zone};
 use mine::period::PeriodSteps;
+use mine::segment::Segmenter;
 
 use super::Exit;
 
@@ -28,7 +30,10 @@ Examples:
 
 Each sentence line shows its period, the step of the attribution cascade that decided it and the
 evidence, e.g. `s12 body [biden <- sentence: 拜登政府]`; a sentence whose clauses speak of different
-times lists each `clause` with its period; then its lexicon hits (with their clause's period).")]
+times lists each `clause` with its period; then its lexicon hits (with their clause's period),
+and for entries with context rules (requires_any / excludes_any) whether the rule let the
+candidate count: `context assurance_commitment/坚定不移 `坚定不移`: not counted: none of
+requires_any within 6 tokens`.")]
 pub struct Args {
     /// The text or Markdown file to parse.
     pub file: PathBuf,
@@ -72,7 +77,12 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         serde_json::to_writer_pretty(&mut out, &annotated).context("cannot write JSON")?;
         writeln!(out)?;
     } else {
-        print_document(&annotated, &pipeline.lexicons, &mut out)?;
+        print_document(
+            &annotated,
+            &pipeline.lexicons,
+            &pipeline.segmenter,
+            &mut out,
+        )?;
     }
     out.flush()?;
     Ok(Exit::Success)
@@ -94,6 +104,7 @@ fn lookup_meta(file: &Path, corpus_dir: &Path) -> anyhow::Result<mine::model::Do
 pub fn print_document(
     annotated: &AnnotatedDocument,
     lexicons: &LexiconSet,
+    segmenter: &Segmenter,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let doc: &Document = &annotated.doc;
@@ -211,6 +222,26 @@ pub fn print_document(
                     category.name,
                     category.entries[hit.entry].term,
                     &s.text[hit.byte_start as usize..hit.byte_end as usize]
+                )?;
+            }
+            // Entries with context rules: what the rules made of each candidate.
+            let reading = segmenter.read(&s.text);
+            for (c, e, form, verdict) in lexicons.context_report(&reading.text, &reading.tokens) {
+                let category = &lexicons.categories[c];
+                let entry = &category.entries[e];
+                let why = match verdict {
+                    ContextVerdict::Allowed(Some(word)) => format!("counted: `{word}` nearby"),
+                    ContextVerdict::Allowed(None) => "counted".to_string(),
+                    ContextVerdict::MissingRequired => format!(
+                        "not counted: none of requires_any within {} tokens",
+                        entry.window
+                    ),
+                    ContextVerdict::Excluded(word) => format!("not counted: `{word}` nearby"),
+                };
+                writeln!(
+                    out,
+                    "      context {}/{} `{form}`: {why}",
+                    category.name, entry.term
                 )?;
             }
         }

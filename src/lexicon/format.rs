@@ -45,6 +45,16 @@ struct SpannedEntry {
     variants: Vec<Spanned<String>>,
     pattern: Option<Spanned<String>>,
     rationale: Option<Spanned<String>>,
+    #[serde(default)]
+    requires_any: Vec<Spanned<String>>,
+    #[serde(default)]
+    excludes_any: Vec<Spanned<String>>,
+    window: Option<Spanned<i64>>,
+    modifier: Option<Spanned<String>>,
+    /// A real sentence with the term, and where it comes from (documentation only).
+    #[serde(default)]
+    #[allow(dead_code)]
+    example: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,6 +213,69 @@ pub fn parse_category(path: &Path, source: &str) -> ParsedCategory {
                 }
             }
         }
+        let mut words = |list: &[Spanned<String>], key: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            for w in list {
+                let text = w.get_ref().trim();
+                if text.is_empty() || text.chars().any(char::is_whitespace) {
+                    problems.push(at(
+                        w.span(),
+                        format!("`{key}` word `{text}` is empty or contains whitespace"),
+                    ));
+                    ok = false;
+                } else {
+                    out.push(text.to_string());
+                }
+            }
+            out
+        };
+        let requires_any = words(&e.requires_any, "requires_any");
+        let excludes_any = words(&e.excludes_any, "excludes_any");
+        if let Some(w) = requires_any.iter().find(|w| excludes_any.contains(w)) {
+            problems.push(ConfigError::new(
+                path,
+                line,
+                format!("entry `{term}` both requires and excludes `{w}`"),
+            ));
+            ok = false;
+        }
+        let window = match &e.window {
+            None => super::DEFAULT_CONTEXT_WINDOW,
+            Some(w) if (1..=50).contains(w.get_ref()) => *w.get_ref() as usize,
+            Some(w) => {
+                problems.push(at(
+                    w.span(),
+                    format!(
+                        "`window` must be between 1 and 50 tokens, not {}",
+                        w.get_ref()
+                    ),
+                ));
+                ok = false;
+                super::DEFAULT_CONTEXT_WINDOW
+            }
+        };
+        if e.window.is_some() && requires_any.is_empty() && excludes_any.is_empty() {
+            problems.push(ConfigError::new(
+                path,
+                line,
+                format!("entry `{term}` has a `window` but no `requires_any` or `excludes_any`"),
+            ));
+            ok = false;
+        }
+        let modifier = match e.modifier.as_ref().map(|m| m.get_ref().as_str()) {
+            None => None,
+            Some("negated") => Some(crate::model::ModifierKind::Negated),
+            Some("diminished") => Some(crate::model::ModifierKind::Diminished),
+            Some(other) => {
+                let m = e.modifier.as_ref().expect("matched Some");
+                problems.push(at(
+                    m.span(),
+                    format!("`modifier` must be `negated` or `diminished`, not `{other}`"),
+                ));
+                ok = false;
+                None
+            }
+        };
         if ok {
             entries.push(Entry {
                 term,
@@ -212,6 +285,10 @@ pub fn parse_category(path: &Path, source: &str) -> ParsedCategory {
                 pattern: e.pattern.map(Spanned::into_inner),
                 pattern_regex,
                 line,
+                requires_any,
+                excludes_any,
+                window,
+                modifier,
             });
         }
     }
@@ -309,5 +386,48 @@ rationale = "the threat word"
         );
         assert!(parsed.category.is_none());
         assert!(parsed.problems[0].to_string().starts_with("x.toml:2:"));
+    }
+
+    #[test]
+    fn context_rules_load_and_their_mistakes_name_the_line() {
+        let good = GOOD.replace(
+            "rationale = \"the threat word\"",
+            "requires_any = [\"朝鲜\"]\nexcludes_any = [\"消除\"]\nwindow = 4\nmodifier = \"diminished\"\nrationale = \"the threat word\"",
+        );
+        let parsed = parse_category(Path::new("demo.toml"), &good);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let e = &parsed.category.unwrap().entries[0];
+        assert_eq!(
+            (e.requires_any.clone(), e.excludes_any.clone()),
+            (vec!["朝鲜".to_string()], vec!["消除".to_string()])
+        );
+        assert_eq!(e.window, 4);
+        assert_eq!(e.modifier, Some(crate::model::ModifierKind::Diminished));
+
+        let bad = good
+            .replace("window = 4", "window = 0")
+            .replace("\"消除\"", "\"朝鲜\"")
+            .replace("\"diminished\"", "\"weak\"");
+        let parsed = parse_category(Path::new("demo.toml"), &bad);
+        let messages: Vec<String> = parsed.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m
+                    .starts_with("demo.toml:10: entry `威胁` both requires and excludes `朝鲜`")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.starts_with("demo.toml:16:")
+                && m.contains("`window` must be between 1 and 50")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.starts_with("demo.toml:17:")
+                && m.contains("`modifier` must be `negated` or `diminished`, not `weak`")),
+            "{messages:?}"
+        );
+        assert!(parsed.category.unwrap().entries.is_empty());
     }
 }

@@ -110,6 +110,9 @@ pub(super) fn tag(set: &LexiconSet, index: &FormIndex, text: &str, tokens: &[Tok
             }
         }
     }
+    // Context rules: an entry that requires (or excludes) words near it keeps only the candidates
+    // whose clause has them (or has none of them).
+    candidates.retain(|c| context_allows(set, text, tokens, c).is_ok());
     // Longest first, then leftmost, then file order: deterministic.
     candidates.sort_by_key(|c| (std::cmp::Reverse(c.chars), c.first, c.category, c.entry));
     candidates.dedup();
@@ -133,11 +136,130 @@ pub(super) fn tag(set: &LexiconSet, index: &FormIndex, text: &str, tokens: &[Tok
             byte_end: tokens[c.last].byte_end,
             char_start: tokens[c.first].char_start,
             char_end: tokens[c.last].char_end,
-            modifier: set.modifiers.modifier_of(text, tokens, c.first, c.last),
+            modifier: set
+                .modifiers
+                .modifier_of(text, tokens, c.first, c.last)
+                .or_else(|| {
+                    // The entry's own weakening (撤军), as the text has it.
+                    set.categories[c.category].entries[c.entry]
+                        .modifier
+                        .map(|kind| crate::model::Modifier {
+                            kind,
+                            word: text[tokens[c.first].byte_start as usize
+                                ..tokens[c.last].byte_end as usize]
+                                .to_string(),
+                        })
+                }),
         })
         .collect();
     hits.sort_by_key(|h| (h.byte_start, h.category, h.byte_end, h.entry));
     hits
+}
+
+/// Why a candidate's context rules let it through (the word found) or stop it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContextVerdict {
+    /// No rules, or the required word found (`Some(word)`) and no excluded one.
+    Allowed(Option<String>),
+    /// None of the required words within the window.
+    MissingRequired,
+    /// An excluded word within the window.
+    Excluded(String),
+}
+
+/// The text within `window` tokens of a candidate on each side, in its clause.
+fn context_text<'t>(
+    set: &LexiconSet,
+    text: &'t str,
+    tokens: &[Token],
+    first: usize,
+    last: usize,
+    window: usize,
+) -> (&'t str, &'t str) {
+    // An enumeration comma does not end the context: 强化美日、美韩同盟.
+    let is_break = |t: &Token| {
+        let s = t.text(text);
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c != '、' && set.modifiers.clause_breaks.contains(&c))
+    };
+    let mut a = first;
+    while a > 0 && first - a < window && !is_break(&tokens[a - 1]) {
+        a -= 1;
+    }
+    let mut b = last;
+    while b + 1 < tokens.len() && b - last < window && !is_break(&tokens[b + 1]) {
+        b += 1;
+    }
+    (
+        &text[tokens[a].byte_start as usize..tokens[first].byte_start as usize],
+        &text[tokens[last].byte_end as usize..tokens[b].byte_end as usize],
+    )
+}
+
+fn context_allows(
+    set: &LexiconSet,
+    text: &str,
+    tokens: &[Token],
+    c: &Candidate,
+) -> Result<Option<String>, ContextVerdict> {
+    let entry = &set.categories[c.category].entries[c.entry];
+    if !entry.has_context_rules() {
+        return Ok(None);
+    }
+    let (before, after) = context_text(set, text, tokens, c.first, c.last, entry.window);
+    let near = |w: &String| before.contains(w.as_str()) || after.contains(w.as_str());
+    if let Some(w) = entry.excludes_any.iter().find(|w| near(w)) {
+        return Err(ContextVerdict::Excluded(w.clone()));
+    }
+    if entry.requires_any.is_empty() {
+        return Ok(None);
+    }
+    match entry.requires_any.iter().find(|w| near(w)) {
+        Some(w) => Ok(Some(w.clone())),
+        None => Err(ContextVerdict::MissingRequired),
+    }
+}
+
+/// Every candidate with context rules in a sentence and what the rules made of it, for `mine
+/// inspect`: (category, entry, matched text, verdict).
+pub(super) fn context_report(
+    set: &LexiconSet,
+    index: &FormIndex,
+    text: &str,
+    tokens: &[Token],
+) -> Vec<(usize, usize, String, ContextVerdict)> {
+    let mut out = Vec::new();
+    for m in index.automaton.find_overlapping_iter(text) {
+        let first = tokens.partition_point(|t| (t.byte_start as usize) < m.start());
+        let last = tokens.partition_point(|t| (t.byte_end as usize) < m.end());
+        let whole = tokens
+            .get(first)
+            .is_some_and(|t| t.byte_start as usize == m.start())
+            && tokens
+                .get(last)
+                .is_some_and(|t| t.byte_end as usize == m.end());
+        if !whole {
+            continue;
+        }
+        for &(category, entry) in &index.targets[m.pattern().as_usize()] {
+            if !set.categories[category].entries[entry].has_context_rules() {
+                continue;
+            }
+            let c = candidate(tokens, category, entry, first, last);
+            let verdict = match context_allows(set, text, tokens, &c) {
+                Ok(word) => ContextVerdict::Allowed(word),
+                Err(v) => v,
+            };
+            out.push((
+                category,
+                entry,
+                text[m.start()..m.end()].to_string(),
+                verdict,
+            ));
+        }
+    }
+    out
 }
 
 fn candidate(
@@ -160,6 +282,7 @@ fn candidate(
 mod tests {
     use super::*;
     use crate::lexicon::{Entry, ModifierRule};
+    use crate::model::ModifierKind;
 
     use crate::lexicon::testing::tokens;
 
@@ -254,5 +377,65 @@ mod tests {
         );
         // Not inside a token.
         assert!(matched(&s, "反胁迫/措施").is_empty());
+    }
+
+    fn with_context(term: &str, requires: &[&str], excludes: &[&str], window: usize) -> Entry {
+        Entry {
+            requires_any: requires.iter().map(|w| w.to_string()).collect(),
+            excludes_any: excludes.iter().map(|w| w.to_string()).collect(),
+            window,
+            ..entry(term, &[], None)
+        }
+    }
+
+    #[test]
+    fn a_required_word_must_be_in_the_window_and_clause() {
+        let s = set(vec![vec![with_context(
+            "坚如磐石",
+            &["承诺", "同盟"],
+            &[],
+            3,
+        )]]);
+        assert_eq!(
+            matched(&s, "防卫/承诺/坚如磐石"),
+            vec![(0, "坚如磐石".to_string())]
+        );
+        // After the entry counts too.
+        assert_eq!(matched(&s, "坚如磐石/的/同盟").len(), 1);
+        // Outside the window of three tokens.
+        assert!(matched(&s, "承诺/是/一个/国家/的/决心/坚如磐石").is_empty());
+        // Across a clause break.
+        assert!(matched(&s, "承诺/，/决心/坚如磐石").is_empty());
+        // But not across an enumeration comma: 、 joins items of one clause.
+        assert_eq!(matched(&s, "承诺/、/决心/坚如磐石").len(), 1);
+        // Inside a longer token.
+        assert_eq!(matched(&s, "安全承诺/坚如磐石").len(), 1);
+    }
+
+    #[test]
+    fn an_excluded_word_vetoes_and_a_shorter_entry_may_then_match() {
+        let s = set(vec![vec![
+            with_context("核威胁", &[], &["消除"], 4),
+            entry("威胁", &[], None),
+        ]]);
+        assert_eq!(matched(&s, "朝鲜/核威胁"), vec![(0, "核威胁".to_string())]);
+        assert!(matched(&s, "消除/核威胁").is_empty());
+        // The longest candidate refused, the next one of the same tokens counts.
+        assert_eq!(matched(&s, "消除/核/威胁"), vec![(0, "威胁".to_string())]);
+    }
+
+    #[test]
+    fn an_inherent_modifier_marks_every_hit_of_its_entry() {
+        let s = set(vec![vec![Entry {
+            modifier: Some(ModifierKind::Diminished),
+            ..entry("撤军", &[], None)
+        }]]);
+        let (text, toks) = tokens("美国/从/韩国/撤军");
+        let hits = s.tag(&text, &toks);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].modifier.as_ref().unwrap().kind,
+            ModifierKind::Diminished
+        );
     }
 }

@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 use crate::error::ConfigError;
 use crate::model::{Hit, ModifierKind, Token};
 
+pub use matcher::ContextVerdict;
 pub use modifiers::ModifierRule;
 pub use source::LexiconFiles;
 
@@ -80,9 +81,27 @@ pub struct Entry {
     pub pattern_regex: Option<regex::Regex>,
     /// Line of the `[[entry]]` header in its file (1-based; 0 when built in code).
     pub line: usize,
+    /// Context rules: the hit counts only if one of these words stands within `window` tokens
+    /// of it in the same clause (empty: no requirement).
+    pub requires_any: Vec<String>,
+    /// ... and none of these does.
+    pub excludes_any: Vec<String>,
+    /// Tokens looked at on each side for the context rules.
+    pub window: usize,
+    /// The entry's own weakening, when the term itself withdraws or denies the construct
+    /// (撤军 is a diminished assurance): applied when no modifier word governs the hit.
+    pub modifier: Option<ModifierKind>,
 }
 
+/// Tokens on each side an entry's context rules look at when the file does not say.
+pub const DEFAULT_CONTEXT_WINDOW: usize = 6;
+
 impl Entry {
+    /// Whether the entry has context rules.
+    pub fn has_context_rules(&self) -> bool {
+        !self.requires_any.is_empty() || !self.excludes_any.is_empty()
+    }
+
     /// The literal forms the entry matches: its term, then its variants.
     pub fn forms(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.term.as_str()).chain(self.variants.iter().map(String::as_str))
@@ -159,6 +178,19 @@ impl LexiconSet {
             .forms
             .get_or_init(|| matcher::FormIndex::build(&self.categories));
         matcher::tag(self, forms, text, tokens)
+    }
+
+    /// The lexicon candidates of a sentence that have context rules, with what the rules made of
+    /// each (let through by a word, or stopped): what `mine inspect` shows.
+    pub fn context_report(
+        &self,
+        text: &str,
+        tokens: &[Token],
+    ) -> Vec<(usize, usize, String, matcher::ContextVerdict)> {
+        let forms = self
+            .forms
+            .get_or_init(|| matcher::FormIndex::build(&self.categories));
+        matcher::context_report(self, forms, text, tokens)
     }
 
     /// Per-category counts of a sentence's hits (`counts[c]` for `categories[c]`), for the

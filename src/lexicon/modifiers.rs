@@ -59,6 +59,9 @@ pub struct ModifierRule {
     /// Tokens that end a modifier's reach like a clause break (使, 以, 导致 ...): what stands
     /// beyond them modifies another predicate.
     pub scope_stops: Vec<String>,
+    /// Verbs a negator before them negates instead of the hit (`无法应对…威胁`: the threat stands,
+    /// the response fails).
+    pub negated_predicates: Vec<String>,
 }
 
 impl Default for ModifierRule {
@@ -70,6 +73,7 @@ impl Default for ModifierRule {
             window_before: 8,
             window_after: 4,
             scope_stops: Vec::new(),
+            negated_predicates: Vec::new(),
         }
     }
 }
@@ -92,6 +96,8 @@ struct RawScope {
     window_after: usize,
     #[serde(default)]
     scope_stops: Vec<String>,
+    #[serde(default)]
+    negated_predicates: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,11 +147,18 @@ impl ModifierRule {
                         format!("modifier word `{w}` is empty or contains whitespace"),
                     ));
                 }
-                if words.iter().any(|m| m.word == word) {
+                // A word may be a negator on one side and a diminisher on the other (不再 before a
+                // hit negates it; after it, 承诺不再可信, it weakens), never twice on one side.
+                let clash = |m: &ModifierWord| {
+                    m.word == word
+                        && ((m.position.before() && group.position.before())
+                            || (m.position.after() && group.position.after()))
+                };
+                if words.iter().any(clash) {
                     return Err(ConfigError::new(
                         path,
                         line,
-                        format!("modifier word `{word}` is listed twice"),
+                        format!("modifier word `{word}` is listed twice for the same side"),
                     ));
                 }
                 words.push(ModifierWord {
@@ -161,6 +174,7 @@ impl ModifierRule {
             window_before: raw.scope.window_before,
             window_after: raw.scope.window_after,
             scope_stops: raw.scope.scope_stops,
+            negated_predicates: raw.scope.negated_predicates,
         })
     }
 
@@ -229,14 +243,37 @@ impl ModifierRule {
                 break;
             }
         }
+        let diminished_after = after
+            .as_ref()
+            .is_some_and(|(_, a, _, _)| a.kind == ModifierKind::Diminished);
+        // A negator before the hit with a diminisher after it negates the diminisher, however
+        // near each is: 没有任何迹象表明朝鲜的核威胁正在缓解 says the threat is not easing.
+        if diminished_after
+            && before
+                .as_ref()
+                .is_some_and(|(_, b, _, _)| b.kind == ModifierKind::Negated)
+        {
+            return None;
+        }
         let chosen = match (before, after) {
             (Some(b), Some(a)) => Some(if a.0 < b.0 { a } else { b }),
             (b, a) => b.or(a),
         };
         let (_, m, word, run_start) = chosen?;
-        // A negated diminisher (不会动摇, 并未削弱, 没有受损) affirms: the hit is plain.
+        // A negated diminisher (不会动摇, 并未削弱, 没有受损, 无意放弃) affirms: the hit is plain.
         if m.kind == ModifierKind::Diminished && self.negator_ends_at(text, tokens, run_start) {
             return None;
+        }
+        if m.kind == ModifierKind::Negated && run_start < first {
+            // A negator whose reach ends at a predicate before the hit negates that predicate
+            // (无法应对…威胁: the threat stands).
+            if (run_start + 1..first).any(|k| {
+                self.negated_predicates
+                    .iter()
+                    .any(|p| p == tokens[k].text(text))
+            }) {
+                return None;
+            }
         }
         Some(Modifier { kind: m.kind, word })
     }
