@@ -82,3 +82,32 @@ fn a_form_in_two_categories_stops_the_index_as_it_fails_the_lint() {
     );
     assert!(!tmp.path().join("out").exists());
 }
+
+#[test]
+fn search_finds_traditional_text_whichever_script_the_query_is_in() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_mine"))
+        .args(["index", "tests/data/traditional", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let search = |query: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_mine"))
+            .args(["search", query, "--format", "csv", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{query}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let simplified = search("核威胁");
+    let traditional = search("核威脅");
+    assert!(simplified.contains("核威脅"), "{simplified}");
+    assert_eq!(simplified, traditional);
+}

@@ -167,8 +167,11 @@ impl SentenceIndex {
         self.check_filters(request)?;
         let mut parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
         parser.set_conjunction_by_default();
+        // The index holds the Simplified form of every token (Traditional text is read through
+        // it), so a query typed in Traditional is read the same way: 安全承諾 finds 安全承诺.
+        let query = crate::script::Simplifier::shared().simplify(&request.query);
         let parsed = parser
-            .parse_query(&request.query)
+            .parse_query(&query)
             .map(lift_negations)
             .map_err(|e| bad(explain(e, &request.query)))?;
         let strict = self.rewrite(parsed.as_ref(), Widen::JoinedWords, &mut Vec::new());
