@@ -209,7 +209,13 @@ fn context_allows(
     }
     let (before, after) = context_text(set, text, tokens, c.first, c.last, entry.window);
     let near = |w: &String| before.contains(w.as_str()) || after.contains(w.as_str());
-    if let Some(w) = entry.excludes_any.iter().find(|w| near(w)) {
+    // An excluded word may contain the form itself (战争部 excludes 战争): look for it across
+    // the candidate too.
+    let matched = &text[tokens[c.first].byte_start as usize..tokens[c.last].byte_end as usize];
+    let around = &text[tokens[c.first].byte_start as usize - before.len()
+        ..tokens[c.last].byte_end as usize + after.len()];
+    let excluded = |w: &String| near(w) || (w.contains(matched) && around.contains(w.as_str()));
+    if let Some(w) = entry.excludes_any.iter().find(|w| excluded(w)) {
         return Err(ContextVerdict::Excluded(w.clone()));
     }
     if entry.requires_any.is_empty() {
@@ -420,6 +426,10 @@ mod tests {
         ]]);
         assert_eq!(matched(&s, "朝鲜/核威胁"), vec![(0, "核威胁".to_string())]);
         assert!(matched(&s, "消除/核威胁").is_empty());
+        // An excluded word that contains the form is looked for across it.
+        let s2 = set(vec![vec![with_context("战争", &[], &["战争部"], 2)]]);
+        assert!(matched(&s2, "美国/战争/部").is_empty());
+        assert_eq!(matched(&s2, "一场/战争").len(), 1);
         // The longest candidate refused, the next one of the same tokens counts.
         assert_eq!(matched(&s, "消除/核/威胁"), vec![(0, "威胁".to_string())]);
     }
