@@ -167,13 +167,21 @@ impl SentenceIndex {
         self.check_filters(request)?;
         let mut parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
         parser.set_conjunction_by_default();
-        // The index holds the Simplified form of every token (Traditional text is read through
-        // it), so a query typed in Traditional is read the same way: 安全承諾 finds 安全承诺.
-        let query = crate::script::Simplifier::shared().simplify(&request.query);
-        let parsed = parser
-            .parse_query(&query)
-            .map(lift_negations)
-            .map_err(|e| bad(explain(e, &request.query)))?;
+        let parse = |q: &str| {
+            parser
+                .parse_query(q)
+                .map(lift_negations)
+                .map_err(|e| bad(explain(e, &request.query)))
+        };
+        let parsed = parse(&request.query)?;
+        // A query typed in Traditional also finds the Simplified text, as the sentences are
+        // tagged: the query as typed OR its Simplified form (延伸威懾 finds 延伸威慑 and 延伸威懾).
+        let simplified = crate::script::Simplifier::shared().simplify(&request.query);
+        let parsed = if simplified == request.query {
+            parsed
+        } else {
+            Box::new(BooleanQuery::union(vec![parsed, parse(&simplified)?])) as Box<dyn Query>
+        };
         let strict = self.rewrite(parsed.as_ref(), Widen::JoinedWords, &mut Vec::new());
         let mut entries = Vec::new();
         let user = if request.whole_word {
