@@ -75,7 +75,9 @@ struct Candidate {
     chars: u32,
 }
 
-pub(super) fn tag(set: &LexiconSet, index: &FormIndex, text: &str, tokens: &[Token]) -> Vec<Hit> {
+/// Every candidate of a sentence, before context rules and overlaps: each literal form on a run of
+/// whole tokens, and each pattern's shortest whole-token run.
+fn candidates(set: &LexiconSet, index: &FormIndex, text: &str, tokens: &[Token]) -> Vec<Candidate> {
     let mut candidates = Vec::new();
     // A form matches only a run of whole tokens: it must start where a token starts and end where
     // a token ends.
@@ -110,6 +112,11 @@ pub(super) fn tag(set: &LexiconSet, index: &FormIndex, text: &str, tokens: &[Tok
             }
         }
     }
+    candidates
+}
+
+pub(super) fn tag(set: &LexiconSet, index: &FormIndex, text: &str, tokens: &[Token]) -> Vec<Hit> {
+    let mut candidates = candidates(set, index, text, tokens);
     // Context rules: an entry that requires (or excludes) words near it keeps only the candidates
     // whose clause has them (or has none of them).
     candidates.retain(|c| context_allows(set, text, tokens, c).is_ok());
@@ -235,37 +242,19 @@ pub(super) fn context_report(
     text: &str,
     tokens: &[Token],
 ) -> Vec<(usize, usize, String, ContextVerdict)> {
-    let mut out = Vec::new();
-    for m in index.automaton.find_overlapping_iter(text) {
-        let first = tokens.partition_point(|t| (t.byte_start as usize) < m.start());
-        let last = tokens.partition_point(|t| (t.byte_end as usize) < m.end());
-        let whole = tokens
-            .get(first)
-            .is_some_and(|t| t.byte_start as usize == m.start())
-            && tokens
-                .get(last)
-                .is_some_and(|t| t.byte_end as usize == m.end());
-        if !whole {
-            continue;
-        }
-        for &(category, entry) in &index.targets[m.pattern().as_usize()] {
-            if !set.categories[category].entries[entry].has_context_rules() {
-                continue;
-            }
-            let c = candidate(tokens, category, entry, first, last);
+    candidates(set, index, text, tokens)
+        .into_iter()
+        .filter(|c| set.categories[c.category].entries[c.entry].has_context_rules())
+        .map(|c| {
             let verdict = match context_allows(set, text, tokens, &c) {
                 Ok(word) => ContextVerdict::Allowed(word),
                 Err(v) => v,
             };
-            out.push((
-                category,
-                entry,
-                text[m.start()..m.end()].to_string(),
-                verdict,
-            ));
-        }
-    }
-    out
+            let form = text[tokens[c.first].byte_start as usize..tokens[c.last].byte_end as usize]
+                .to_string();
+            (c.category, c.entry, form, verdict)
+        })
+        .collect()
 }
 
 fn candidate(
