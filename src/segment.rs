@@ -312,6 +312,16 @@ impl Segmenter {
         }
     }
 
+    /// jieba's part-of-speech tag of `word` (`n`, `v`, `nr` ...): the dictionary's tag when the
+    /// word is cut as one token, empty for a user word added without one, and jieba's guess for a
+    /// word it does not know.
+    pub fn pos(&self, word: &str) -> String {
+        match self.jieba().tag(word, self.options.hmm).as_slice() {
+            [one] => one.tag.to_string(),
+            _ => String::new(),
+        }
+    }
+
     /// Whether jieba's dictionary (default plus user words) holds `word`.
     pub fn knows(&self, word: &str) -> bool {
         self.jieba().has_word(word)

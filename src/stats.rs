@@ -32,6 +32,32 @@ pub fn log_likelihood_g2(a: u64, b: u64, n1: u64, n2: u64) -> f64 {
     (2.0 * (term(a, e1) + term(b, e2))).max(0.0)
 }
 
+/// Dunning's log-likelihood G² of a 2×2 contingency table `[[a, b], [c, d]]`:
+/// `G² = 2 Σ O ln(O / E)` over the four cells, `E` from the row and column totals, `0 ln 0 = 0`.
+/// 0 when a row or column is empty.
+pub fn log_likelihood_2x2(a: u64, b: u64, c: u64, d: u64) -> f64 {
+    let n = (a + b + c + d) as f64;
+    let (r1, r2, c1, c2) = (
+        (a + b) as f64,
+        (c + d) as f64,
+        (a + c) as f64,
+        (b + d) as f64,
+    );
+    if r1 == 0.0 || r2 == 0.0 || c1 == 0.0 || c2 == 0.0 {
+        return 0.0;
+    }
+    let term = |o: u64, e: f64| {
+        if o == 0 {
+            0.0
+        } else {
+            o as f64 * (o as f64 / e).ln()
+        }
+    };
+    let g2 =
+        term(a, r1 * c1 / n) + term(b, r1 * c2 / n) + term(c, r2 * c1 / n) + term(d, r2 * c2 / n);
+    (2.0 * g2).max(0.0)
+}
+
 /// Upper-tail p-value of a chi-square statistic with one degree of freedom:
 /// `P(X > g2) = erfc(sqrt(g2 / 2))`.
 pub fn chi2_1df_p(g2: f64) -> f64 {
@@ -185,6 +211,23 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() < tol
+    }
+
+    #[test]
+    fn g2_of_a_two_by_two_table_matches_scipy() {
+        // scipy.stats.chi2_contingency(t, correction=False, lambda_="log-likelihood")[0]
+        assert!(close(
+            log_likelihood_2x2(10, 20, 30, 40),
+            0.8043486460964835,
+            1e-12
+        ));
+        assert!(close(
+            log_likelihood_2x2(3, 0, 7, 90),
+            14.7311475948555,
+            1e-9
+        ));
+        // An empty row: nothing to compare.
+        assert_eq!(log_likelihood_2x2(0, 0, 5, 9), 0.0);
     }
 
     #[test]

@@ -55,8 +55,16 @@ pub struct Args {
 /// The lexicons an export uses: `--lexicons` or `MINE_LEXICONS` when given, else those the
 /// manifest says `mine index` used, else the default choice.
 fn export_lexicons(args: &Args, manifest: Option<&Manifest>) -> anyhow::Result<LexiconFiles> {
-    if args.lexicons.is_some() || std::env::var_os(source::ENV_VAR).is_some_and(|v| !v.is_empty()) {
-        return Ok(LexiconFiles::resolve(args.lexicons.as_deref())?);
+    lexicons_of_run(args.lexicons.as_deref(), manifest)
+}
+
+/// The lexicons a command over an output folder uses (`flag` is its `--lexicons`).
+pub(super) fn lexicons_of_run(
+    flag: Option<&Path>,
+    manifest: Option<&Manifest>,
+) -> anyhow::Result<LexiconFiles> {
+    if flag.is_some() || std::env::var_os(source::ENV_VAR).is_some_and(|v| !v.is_empty()) {
+        return Ok(LexiconFiles::resolve(flag)?);
     }
     match manifest.and_then(|m| m.lexicons.as_ref()) {
         Some(record) => match &record.folder {
@@ -70,7 +78,7 @@ fn export_lexicons(args: &Args, manifest: Option<&Manifest>) -> anyhow::Result<L
 /// The cached annotations were made with the lexicons and periods of the last `mine index`; if
 /// any of those files changed since, the hits and periods in the cache no longer match them and
 /// the export would mix two configurations. The manifest holds the hashes of that run.
-fn check_annotations_are_current(
+pub(super) fn check_annotations_are_current(
     out: &Path,
     manifest: Option<&Manifest>,
     lexicons: &LexiconFiles,

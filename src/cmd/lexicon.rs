@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+mod suggest;
+
 use super::Exit;
 use mine::lexicon::import::{ImportFormat, import};
 use mine::lexicon::{LexiconFiles, lint, source};
@@ -32,6 +34,11 @@ Examples:
   mine index ~/news --lexicons my-lexicons     index with the edited copy
   MINE_LEXICONS=my-lexicons mine inspect a.txt  the same folder, for every command")]
     Init(InitArgs),
+    /// Candidate terms for a category from the indexed corpus: words that stand in the
+    /// category's sentences far more often than in the others (log-likelihood G² of the 2×2 table
+    /// of sentences, PMI beside it), each with its counts and keyword-in-context lines.
+    #[command(after_help = suggest::EXAMPLES)]
+    Suggest(suggest::SuggestArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,6 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<Exit> {
         LexiconCommand::Check(a) => check(a),
         LexiconCommand::Import(a) => run_import(a),
         LexiconCommand::Init(a) => init(a),
+        LexiconCommand::Suggest(a) => suggest::run(a),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod lint;
 mod matcher;
 pub mod modifiers;
 pub mod source;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
