@@ -16,7 +16,7 @@
 //! fixed expressions are kept, personal, place and organisation names are not (a country named in
 //! threat sentences is a topic, not threat language), and neither are function words.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::model::{AnnotatedDocument, Zone};
@@ -74,8 +74,6 @@ pub struct Example {
     pub text: String,
     /// Byte range of the term in `text`.
     pub term: Range<usize>,
-    /// Byte ranges of the category's hits in `text`.
-    pub hits: Vec<Range<usize>>,
 }
 
 /// Totals of the count, for the summary line.
@@ -255,52 +253,50 @@ impl<'a> Cooccurrence<'a> {
     pub fn collect_examples(&mut self, ad: &AnnotatedDocument, suggestions: &mut [Suggestion]) {
         let k = self.options.examples;
         self.spares.resize(suggestions.len(), Vec::new());
-        let wanted: BTreeMap<&str, usize> = suggestions
+        let wanted: HashMap<String, usize> = suggestions
             .iter()
             .enumerate()
             .filter(|(i, s)| s.examples.len() < k || self.spares[*i].len() < k)
-            .map(|(i, s)| (s.term.as_str(), i))
+            .map(|(i, s)| (s.term.clone(), i))
             .collect();
         if wanted.is_empty() {
             return;
         }
         let mut from_this_doc = vec![false; suggestions.len()];
-        let mut found: Vec<(usize, Example)> = Vec::new();
         for i in 0..ad.doc.sentences.len() {
             let Some((true, words)) = self.sentence_words(ad, i) else {
                 continue;
             };
             for (term, range) in words {
-                let Some(&s) = wanted.get(term.as_str()) else {
+                let Some(&s) = wanted.get(&term) else {
+                    continue;
+                };
+                // Only what is kept is copied: a long document costs its length, not its length
+                // times the candidates.
+                let slot = if !from_this_doc[s] && suggestions[s].examples.len() < k {
+                    from_this_doc[s] = true;
+                    &mut suggestions[s].examples
+                } else if self.spares[s].len() < k {
+                    &mut self.spares[s]
+                } else {
                     continue;
                 };
                 let sentence = &ad.doc.sentences[i];
-                let hits = ad.annotations[i]
-                    .hits
-                    .iter()
-                    .filter(|h| h.category == self.options.category)
-                    .map(|h| h.byte_start as usize..h.byte_end as usize)
-                    .collect();
-                found.push((
-                    s,
-                    Example {
-                        doc: ad.doc.meta.id.clone(),
-                        sentence: sentence.id,
-                        text: sentence.text.clone(),
-                        term: range,
-                        hits,
-                    },
-                ));
+                slot.push(Example {
+                    doc: ad.doc.meta.id.clone(),
+                    sentence: sentence.id,
+                    text: sentence.text.clone(),
+                    term: range,
+                });
             }
         }
-        for (s, example) in found {
-            if !from_this_doc[s] && suggestions[s].examples.len() < k {
-                from_this_doc[s] = true;
-                suggestions[s].examples.push(example);
-            } else if self.spares[s].len() < k {
-                self.spares[s].push(example);
-            }
-        }
+    }
+
+    /// Whether every suggestion has its examples (the second pass can stop).
+    pub fn examples_complete(&self, suggestions: &[Suggestion]) -> bool {
+        suggestions
+            .iter()
+            .all(|s| s.examples.len() >= self.options.examples)
     }
 
     /// Tops up the examples of terms seen beside the category in fewer documents than examples

@@ -114,6 +114,9 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Exit> {
     bar.set_message("examples");
     if args.examples > 0 && !suggestions.is_empty() {
         for id in &ids {
+            if counts.examples_complete(&suggestions) {
+                break;
+            }
             counts.collect_examples(&cache.load(id)?, &mut suggestions);
             bar.inc(1);
         }
