@@ -7,7 +7,8 @@
 //! where the text's own do; evidence is quoted from the text as written.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -80,34 +81,36 @@ struct Ctx {
 struct Text<'a> {
     original: &'a str,
     simple: Cow<'a, str>,
-    /// Byte offset of each character of `simple`, then its length.
-    bounds: Vec<usize>,
-    starts: Option<HashSet<usize>>,
-    ends: Option<HashSet<usize>>,
+    /// Byte offset of each character of `simple`, then its length; made when first needed (a
+    /// marker found, clauses that differ), which most sentences never are.
+    bounds: OnceCell<Vec<usize>>,
+    /// The tokens of `simple`, in order and contiguous, so that their starts and ends are sorted.
+    tokens: Option<&'a [Token]>,
 }
 
 impl<'a> Text<'a> {
-    fn new(original: &'a str, tokens: Option<&[Token]>, simple: Option<&'a str>) -> Text<'a> {
+    fn new(original: &'a str, tokens: Option<&'a [Token]>, simple: Option<&'a str>) -> Text<'a> {
         let simple = match simple {
             Some(s) => Cow::Borrowed(s),
             None => Simplifier::shared().simplify(original),
         };
-        let bounds = simple
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([simple.len()])
-            .collect();
         Text {
             original,
-            starts: tokens.map(|t| t.iter().map(|t| t.byte_start as usize).collect()),
-            ends: tokens.map(|t| t.iter().map(|t| t.byte_end as usize).collect()),
+            tokens,
             simple,
-            bounds,
+            bounds: OnceCell::new(),
         }
     }
 
     fn char_of(&self, byte: usize) -> usize {
-        self.bounds.partition_point(|&b| b < byte)
+        let bounds = self.bounds.get_or_init(|| {
+            self.simple
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([self.simple.len()])
+                .collect()
+        });
+        bounds.partition_point(|&b| b < byte)
     }
 
     /// The text as written of a byte range of the Simplified form.
@@ -117,12 +120,12 @@ impl<'a> Text<'a> {
     }
 
     fn on_boundaries(&self, bytes: &Range<usize>) -> bool {
-        let start = self
-            .starts
-            .as_ref()
-            .is_none_or(|s| s.contains(&bytes.start));
-        let end = self.ends.as_ref().is_none_or(|e| e.contains(&bytes.end));
-        start && end
+        self.tokens.is_none_or(|t| {
+            t.binary_search_by_key(&bytes.start, |t| t.byte_start as usize)
+                .is_ok()
+                && t.binary_search_by_key(&bytes.end, |t| t.byte_end as usize)
+                    .is_ok()
+        })
     }
 }
 
