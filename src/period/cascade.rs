@@ -428,6 +428,28 @@ impl PeriodScheme {
             }
         }
 
+        // General statements (theory, a model, the literature), and the sentences of paragraphs
+        // whose topic sentence is one.
+        let generic: Vec<bool> = texts
+            .iter()
+            .map(|t| {
+                let opening = GENERIC_LEAD.replace(&t.simple, "");
+                self.generic_nouns
+                    .iter()
+                    .any(|g| t.simple.contains(g.as_str()))
+                    || self
+                        .generic_subjects
+                        .iter()
+                        .any(|g| opening.starts_with(g.as_str()))
+            })
+            .collect();
+        let mut generic_topic = vec![false; doc.sentences.len()];
+        for members in &paragraphs {
+            for &j in members {
+                generic_topic[j] = generic[members[0]];
+            }
+        }
+
         let mut out = Vec::with_capacity(doc.sentences.len());
         for (i, sentence) in doc.sentences.iter().enumerate() {
             let inherited = || -> PeriodCall {
@@ -447,23 +469,17 @@ impl PeriodScheme {
                 {
                     return self.call(&r, PeriodSource::Citation, Vec::new());
                 }
-                // A sentence about named states or alliances, with no time of its own, speaks of
-                // the time of writing, and so does one in a paragraph about them (`她表态拒不撤
-                // 回`); a generic one (国家, 联盟, 盟友) in a generic paragraph speaks of no time.
+                // A sentence with no time of its own speaks of the time of writing (`他沒有說推遲`,
+                // `大家好`), unless it is a general statement (国家往往…, 联盟理论, 本文) or stands in
+                // a paragraph whose topic sentence is one, without naming a state or alliance: a
+                // theory paragraph speaks of no time.
                 let names = |j: usize| {
                     self.present_actors
                         .iter()
                         .find(|a| texts[j].simple.contains(a.as_str()))
                 };
-                let opening = GENERIC_LEAD.replace(&texts[i].simple, "");
-                let generic = self
-                    .generic_nouns
-                    .iter()
-                    .any(|g| texts[i].simple.contains(g.as_str()))
-                    || self
-                        .generic_subjects
-                        .iter()
-                        .any(|g| opening.starts_with(g.as_str()));
+                let generic = generic[i];
+                let theory = generic || generic_topic[i];
                 let actor = names(i)
                     .or_else(|| {
                         paragraphs[slot[&sentence.paragraph]]
@@ -475,7 +491,7 @@ impl PeriodScheme {
                 if steps.document
                     && let Some(date) = doc.meta.date
                     && let Some(period) = self.period_of_date(date)
-                    && (fallback == Fallback::Document || actor.is_some())
+                    && (fallback == Fallback::Document || actor.is_some() || !theory)
                 {
                     return PeriodCall {
                         period: period.id.clone(),
