@@ -428,8 +428,7 @@ impl PeriodScheme {
             }
         }
 
-        // General statements (theory, a model, the literature), and the sentences of paragraphs
-        // whose topic sentence is one.
+        // General statements (theory, a model, the literature).
         let generic: Vec<bool> = texts
             .iter()
             .map(|t| {
@@ -443,12 +442,6 @@ impl PeriodScheme {
                         .any(|g| opening.starts_with(g.as_str()))
             })
             .collect();
-        let mut generic_topic = vec![false; doc.sentences.len()];
-        for members in &paragraphs {
-            for &j in members {
-                generic_topic[j] = generic[members[0]];
-            }
-        }
 
         let mut out = Vec::with_capacity(doc.sentences.len());
         for (i, sentence) in doc.sentences.iter().enumerate() {
@@ -478,11 +471,12 @@ impl PeriodScheme {
                         .iter()
                         .find(|a| texts[j].simple.contains(a.as_str()))
                 };
+                let members = &paragraphs[slot[&sentence.paragraph]];
+                let theory = generic[i] || generic[members[0]];
                 let generic = generic[i];
-                let theory = generic || generic_topic[i];
                 let actor = names(i)
                     .or_else(|| {
-                        paragraphs[slot[&sentence.paragraph]]
+                        members
                             .iter()
                             .filter(|&&j| !examples[j])
                             .find_map(|&j| names(j))
